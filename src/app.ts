@@ -1,0 +1,98 @@
+/**
+ * buildApp(config): a ready Fastify instance with every plugin and route registered. It never listens;
+ * server.ts does, and tests call app.inject().
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { brandRoutes } from './catalogue/brands/routes.js';
+import { compareRoutes } from './catalogue/compare/routes.js';
+import { comparisonRoutes } from './catalogue/comparisons/routes.js';
+import { modelRoutes } from './catalogue/models/routes.js';
+import { searchRoutes } from './catalogue/search/routes.js';
+import { variantRoutes } from './catalogue/variants/routes.js';
+import type { Config } from './config.js';
+import { articleRoutes } from './content/articles/routes.js';
+import { leadRoutes } from './content/leads/routes.js';
+import { createLogMailer, type Mailer } from './content/newsletter/mailer.js';
+import { newsletterRoutes } from './content/newsletter/routes.js';
+import { handleFrameworkError, registerErrorHandling } from './errors.js';
+import { ErrorBody } from './lib/schemas.js';
+import { dbPlugin } from './platform/db-plugin.js';
+import { refuseNonFiniteNumbers } from './platform/finite-numbers.js';
+import { loggerOptions } from './platform/logger.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Sends transactional mail; defaults to writing the message to the log. */
+  mailer?: Mailer;
+  /** Turn logging off (tests). */
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    mailer: Mailer;
+  }
+}
+
+const BODY_LIMIT_BYTES = 64 * 1024;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Longer than any valid slug, so over-long ones get a validation message rather than a router error. */
+const MAX_PARAM_LENGTH = 500;
+
+export async function buildApp({ config, mailer, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? loggerOptions(config) : false,
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestIdHeader: 'x-request-id',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: handleFrameworkError,
+    ajv: {
+      // Unknown parameters are errors, not silently dropped; query strings are coerced to their types.
+      customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('mailer', mailer ?? createLogMailer(app.log));
+  registerErrorHandling(app);
+  // JSON only: any other body type is refused with 415 instead of reaching validation as a string.
+  app.removeContentTypeParser('text/plain');
+  refuseNonFiniteNumbers(app);
+  app.addSchema(ErrorBody);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'gadizone API',
+        version: '1.0.0',
+        description: 'The public catalogue API: brands, models, variants, comparisons, search, articles, leads and newsletter.',
+      },
+      servers: [{ url: config.publicUrl }],
+      tags: [
+        { name: 'catalogue', description: 'brands, models, variants, comparisons and search' },
+        { name: 'content', description: 'articles' },
+        { name: 'visitors', description: 'leads and newsletter' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(dbPlugin, { config });
+  await app.register(brandRoutes);
+  await app.register(modelRoutes);
+  await app.register(variantRoutes);
+  await app.register(compareRoutes);
+  await app.register(comparisonRoutes);
+  await app.register(searchRoutes);
+  await app.register(articleRoutes);
+  await app.register(leadRoutes);
+  await app.register(newsletterRoutes);
+  return app;
+}

@@ -1,0 +1,101 @@
+import type { SortSpec } from '../../lib/pagination.js';
+import type { Params } from '../../lib/sql.js';
+import { query, type Executor } from '../../platform/db.js';
+import type { CatalogueFilters, CatalogueSort } from '../filters.js';
+import { runList, type ListTable } from '../list-query.js';
+import type { ModelSummary } from './schemas.js';
+
+export type ModelRow = Omit<ModelSummary, 'brand'> & {
+  id: number;
+  brandSlug: string;
+  brandName: string;
+  priceSortAsc: number;
+  priceSortDesc: number;
+};
+
+export type ModelDetailRow = ModelRow & { description: string; colours: { name: string; hex: string }[]; features: string[] };
+
+const SUMMARY_COLUMNS = `t.id, t.slug, t.name, b.slug AS "brandSlug", b.name AS "brandName", t.body_type AS "bodyType",
+  t.segment, t.status, t.launch_date AS "launchDate", t.popularity, t.price_min_inr AS "priceMinInr",
+  t.price_max_inr AS "priceMaxInr", t.fuels, t.transmissions, t.seat_options AS "seatOptions",
+  t.variant_count AS "variantCount", t.price_sort_asc AS "priceSortAsc", t.price_sort_desc AS "priceSortDesc"`;
+
+const FROM = 'models t JOIN brands b ON b.id = t.brand_id';
+
+const sort = (column: string, direction: 'asc' | 'desc', kind: 'number' | 'string', field: keyof ModelRow): SortSpec => ({
+  column,
+  direction,
+  kind,
+  key: (row) => row[field] as string | number,
+});
+
+const MODEL_SORTS: Record<CatalogueSort, SortSpec> = {
+  popularity: sort('t.popularity', 'desc', 'number', 'popularity'),
+  price: sort('t.price_sort_asc', 'asc', 'number', 'priceSortAsc'),
+  '-price': sort('t.price_sort_desc', 'desc', 'number', 'priceSortDesc'),
+  name: sort('t.name', 'asc', 'string', 'name'),
+  newest: sort('t.launch_date', 'desc', 'string', 'launchDate'),
+};
+
+/** A model matches a variant-level filter (fuel, transmission, seats) when any of its variants does. */
+function modelConditions(f: CatalogueFilters, params: Params): string[] {
+  const where: string[] = [];
+  if (f.brand !== undefined) where.push(`t.brand_id IN (SELECT id FROM brands WHERE slug = ANY(${params.add(f.brand.split(','))}::text[]))`);
+  if (f.bodyType !== undefined) where.push(`t.body_type = ${params.add(f.bodyType)}`);
+  if (f.fuel !== undefined) where.push(`t.fuels @> ARRAY[${params.add(f.fuel)}::text]`);
+  if (f.transmission !== undefined) where.push(`t.transmissions @> ARRAY[${params.add(f.transmission)}::text]`);
+  if (f.seats !== undefined) where.push(`t.seat_options @> ARRAY[${params.add(f.seats)}::smallint]`);
+  // Unpriced models sort as 2^31-1 in price_sort_asc, so priceMax excludes them by itself.
+  if (f.priceMin !== undefined) where.push(`t.price_sort_asc >= ${params.add(f.priceMin)} AND t.price_min_inr IS NOT NULL`);
+  if (f.priceMax !== undefined) where.push(`t.price_sort_asc <= ${params.add(f.priceMax)}`);
+  if (f.status !== undefined) where.push(`t.status = ${params.add(f.status)}`);
+  return where;
+}
+
+const MODEL_TABLE: ListTable<CatalogueFilters> = { from: FROM, countFrom: 'models t', columns: SUMMARY_COLUMNS, conditions: modelConditions, sorts: MODEL_SORTS };
+
+export function createModelRepository(db: Executor) {
+  return {
+    list(filters: CatalogueFilters, executor: Executor = db) {
+      return runList<ModelRow, CatalogueFilters>(executor, MODEL_TABLE, filters);
+    },
+
+    async findBySlug(slug: string, executor: Executor = db): Promise<ModelDetailRow | null> {
+      const rows = await query<ModelDetailRow>(
+        executor,
+        `SELECT ${SUMMARY_COLUMNS}, t.description, t.colours, t.features FROM ${FROM} WHERE t.slug = $1 AND t.deleted_at IS NULL`,
+        [slug],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** Every model of one brand, most popular first. */
+    async listByBrand(brandId: number, executor: Executor = db): Promise<ModelRow[]> {
+      return query<ModelRow>(
+        executor,
+        `SELECT ${SUMMARY_COLUMNS} FROM ${FROM} WHERE t.brand_id = $1 AND t.deleted_at IS NULL ORDER BY t.popularity DESC, t.id DESC LIMIT 500`,
+        [brandId],
+      );
+    },
+  };
+}
+export type ModelRepository = ReturnType<typeof createModelRepository>;
+
+export function toModelSummary(row: ModelRow): ModelSummary {
+  return {
+    slug: row.slug,
+    name: row.name,
+    brand: { slug: row.brandSlug, name: row.brandName },
+    bodyType: row.bodyType,
+    segment: row.segment,
+    status: row.status,
+    launchDate: row.launchDate,
+    popularity: row.popularity,
+    priceMinInr: row.priceMinInr,
+    priceMaxInr: row.priceMaxInr,
+    fuels: row.fuels,
+    transmissions: row.transmissions,
+    seatOptions: row.seatOptions,
+    variantCount: row.variantCount,
+  };
+}

@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../../lib/schemas.js';
+import { createSearchRepository } from './repository.js';
+import { SearchQuery, SearchResults } from './schemas.js';
+import { createSearchService } from './service.js';
+
+export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const search = createSearchService(createSearchRepository(app.pg));
+
+  app.get(
+    '/api/search',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Search brands, models and variants',
+        description: 'Ranked full-text search with typo tolerance; mode=autocomplete for as-you-type suggestions.',
+        querystring: SearchQuery,
+        response: { 200: SearchResults, ...errorResponses(400) },
+      },
+    },
+    (request) => search.search(request.query),
+  );
+};

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/** The gadizone command line: one file per command, dispatched here. */
+import { ConfigError, loadConfig } from '../config.js';
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  serve: { summary: 'serve the site and API (embedded PostgreSQL unless DATABASE_URL is set)', run: async (a) => (await import('./serve.js')).serve(a) },
+  migrate: { summary: 'apply pending database migrations', run: async (a) => (await import('./migrate.js')).migrateCommand(a) },
+  seed: { summary: 'load the curated catalogue; --synthetic N adds synthetic variants up to N', run: async (a) => (await import('./seed.js')).seedCommand(a) },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: gadizone <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nconfiguration comes from environment variables; see README.md.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`gadizone: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`gadizone: ${error.message}`);
+      return 78;
+    }
+    console.error(`gadizone ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+// Validate the environment before any command does work.
+try {
+  loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`gadizone: ${error.message}`);
+    process.exit(78);
+  }
+  throw error;
+}
+const code = await main(process.argv.slice(2));
+if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);

@@ -1,0 +1,29 @@
+import { notFound } from '../../errors.js';
+import type { ArticleRepository, ArticleRow } from './repository.js';
+import type { ArticleDetail, ArticleListQuery, ArticleSummary } from './schemas.js';
+
+const toSummary = ({ slug, title, summary, category, author, tags, publishedAt, models }: ArticleRow): ArticleSummary => ({
+  slug,
+  title,
+  summary,
+  category,
+  author,
+  tags,
+  publishedAt: publishedAt.toISOString(),
+  models,
+});
+
+export function createArticleService(articles: ArticleRepository) {
+  return {
+    async list(request: ArticleListQuery) {
+      const { rows, pagination } = await articles.list(request);
+      return { data: rows.map(toSummary), pagination };
+    },
+
+    async get(slug: string): Promise<ArticleDetail> {
+      const article = await articles.findBySlug(slug);
+      if (!article) throw notFound('ARTICLE_NOT_FOUND', 'article', slug);
+      return { ...toSummary(article), bodyMarkdown: article.bodyMarkdown };
+    },
+  };
+}

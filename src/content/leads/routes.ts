@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../../lib/schemas.js';
+import { readIdempotencyKey } from '../../platform/idempotency.js';
+import { LeadInput, LeadReceipt } from './schemas.js';
+import { createLeadService } from './service.js';
+
+export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const leads = createLeadService(app.pg);
+
+  app.post(
+    '/api/leads',
+    {
+      schema: {
+        tags: ['visitors'],
+        summary: 'Ask for a test drive or a price quote',
+        description: 'Answered 201 only once the lead is committed. Send an Idempotency-Key header to retry safely.',
+        body: LeadInput,
+        response: { 201: LeadReceipt, ...errorResponses(400, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await leads.create(request.body, readIdempotencyKey(request.headers['idempotency-key']));
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send(result.body as LeadReceipt);
+    },
+  );
+};

@@ -1,0 +1,223 @@
+/**
+ * Catalogue tables: brands → models → variants, model images and popular comparisons.
+ * Variants carry copies of a few model columns (brand, body type, status, popularity, launch date) so that
+ * every variant filter and sort is a single-table index scan; triggers in the migrations keep the copies
+ * and each model's derived price range, fuels, transmissions and seat options in step.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  customType,
+  bigint,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** PostgreSQL tsvector, only ever written by generated columns. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** Sort keys that place models without a price last in both directions, so keyset paging needs no NULL cases. */
+const PRICE_SORT_UNPRICED_ASC = 2147483647;
+const PRICE_SORT_UNPRICED_DESC = -1;
+
+export interface Colour {
+  name: string;
+  hex: string;
+}
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+};
+
+export const brands = pgTable(
+  'brands',
+  {
+    id: serial('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    country: text('country').notNull(),
+    foundedYear: smallint('founded_year'),
+    colour: text('colour').notNull(),
+    description: text('description').notNull().default(''),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('brands_slug_key').on(t.slug),
+    index('brands_name_idx').on(t.name),
+    index('brands_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+  ],
+);
+
+export const models = pgTable(
+  'models',
+  {
+    id: serial('id').primaryKey(),
+    brandId: integer('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** "Brand Model", kept by trigger; searched with full-text and trigram indexes. */
+    searchName: text('search_name').notNull().default(''),
+    bodyType: text('body_type').notNull(),
+    segment: text('segment').notNull(),
+    launchDate: date('launch_date').notNull(),
+    status: text('status').notNull(),
+    popularity: smallint('popularity').notNull().default(0),
+    description: text('description').notNull().default(''),
+    colours: jsonb('colours').$type<Colour[]>().notNull().default([]),
+    features: text('features').array().notNull().default(sql`'{}'`),
+    // Derived from the model's variants by trigger.
+    priceMinInr: integer('price_min_inr'),
+    priceMaxInr: integer('price_max_inr'),
+    priceSortAsc: integer('price_sort_asc')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`coalesce(price_min_inr, ${PRICE_SORT_UNPRICED_ASC})`)),
+    priceSortDesc: integer('price_sort_desc')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`coalesce(price_min_inr, ${PRICE_SORT_UNPRICED_DESC})`)),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('simple', search_name || ' ' || body_type)`),
+    fuels: text('fuels').array().notNull().default(sql`'{}'`),
+    transmissions: text('transmissions').array().notNull().default(sql`'{}'`),
+    seatOptions: smallint('seat_options').array().notNull().default(sql`'{}'`),
+    variantCount: integer('variant_count').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('models_slug_key').on(t.slug),
+    index('models_brand_idx').on(t.brandId, t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('models_popularity_idx').on(t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('models_launch_idx').on(t.launchDate.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('models_name_idx').on(t.name, t.id),
+    index('models_price_asc_idx').on(t.priceSortAsc, t.id),
+    index('models_price_desc_idx').on(t.priceSortDesc.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('models_body_price_idx').on(t.bodyType, t.priceSortAsc, t.id),
+    index('models_search_idx').using('gin', t.searchVector),
+    index('models_search_trgm_idx').using('gin', t.searchName.op('gin_trgm_ops')),
+    index('models_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('models_status_idx').on(t.status, t.popularity.desc().nullsFirst()),
+    index('models_fuels_idx').using('gin', t.fuels),
+    index('models_transmissions_idx').using('gin', t.transmissions),
+    index('models_seats_idx').using('gin', t.seatOptions),
+  ],
+);
+
+export const variants = pgTable(
+  'variants',
+  {
+    id: serial('id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** "Brand Model Variant", kept by trigger. */
+    searchName: text('search_name').notNull().default(''),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('simple', search_name || ' ' || fuel || ' ' || transmission)`),
+    priceInr: integer('price_inr').notNull(),
+    fuel: text('fuel').notNull(),
+    transmission: text('transmission').notNull(),
+    engineCc: integer('engine_cc'),
+    powerBhp: doublePrecision('power_bhp'),
+    torqueNm: doublePrecision('torque_nm'),
+    mileageKmpl: doublePrecision('mileage_kmpl'),
+    rangeKm: integer('range_km'),
+    batteryKwh: doublePrecision('battery_kwh'),
+    seats: smallint('seats').notNull(),
+    drivetrain: text('drivetrain').notNull(),
+    lengthMm: integer('length_mm'),
+    widthMm: integer('width_mm'),
+    heightMm: integer('height_mm'),
+    wheelbaseMm: integer('wheelbase_mm'),
+    groundClearanceMm: integer('ground_clearance_mm'),
+    bootLitres: integer('boot_litres'),
+    kerbWeightKg: integer('kerb_weight_kg'),
+    airbags: smallint('airbags'),
+    safetyRating: smallint('safety_rating'),
+    colours: jsonb('colours').$type<Colour[]>().notNull().default([]),
+    features: text('features').array().notNull().default(sql`'{}'`),
+    // Copies of the model's columns, kept by trigger, so variant lists filter and sort on one table.
+    // The defaults only satisfy NOT NULL on insert: the trigger overwrites them from the model.
+    brandId: integer('brand_id').notNull().default(0),
+    bodyType: text('body_type').notNull().default(''),
+    status: text('status').notNull().default(''),
+    popularity: smallint('popularity').notNull().default(0),
+    launchDate: date('launch_date').notNull().default(sql`current_date`),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('variants_slug_key').on(t.slug),
+    index('variants_model_idx').on(t.modelId, t.priceInr),
+    index('variants_price_idx').on(t.priceInr, t.id),
+    index('variants_brand_price_idx').on(t.brandId, t.priceInr, t.id),
+    index('variants_body_price_idx').on(t.bodyType, t.priceInr, t.id),
+    index('variants_fuel_price_idx').on(t.fuel, t.priceInr, t.id),
+    index('variants_transmission_price_idx').on(t.transmission, t.priceInr, t.id),
+    index('variants_seats_price_idx').on(t.seats, t.priceInr, t.id),
+    index('variants_popularity_idx').on(t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('variants_launch_idx').on(t.launchDate.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('variants_search_name_idx').on(t.searchName, t.id),
+    index('variants_search_idx').using('gin', t.searchVector),
+    index('variants_search_trgm_idx').using('gin', t.searchName.op('gin_trgm_ops')),
+  ],
+);
+
+export const modelImages = pgTable(
+  'model_images',
+  {
+    id: serial('id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id),
+    kind: text('kind').notNull().default('exterior'),
+    path: text('path').notNull(),
+    alt: text('alt').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    position: smallint('position').notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }),
+    ...timestamps,
+  },
+  (t) => [index('model_images_model_idx').on(t.modelId, t.position)],
+);
+
+export const popularComparisons = pgTable(
+  'popular_comparisons',
+  {
+    id: serial('id').primaryKey(),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    position: smallint('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('popular_comparisons_slug_key').on(t.slug), index('popular_comparisons_position_idx').on(t.position)],
+);
+
+export const popularComparisonModels = pgTable(
+  'popular_comparison_models',
+  {
+    comparisonId: integer('comparison_id')
+      .notNull()
+      .references(() => popularComparisons.id, { onDelete: 'cascade' }),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id),
+    position: smallint('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.comparisonId, t.position] }), index('popular_comparison_models_model_idx').on(t.modelId)],
+);

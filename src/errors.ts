@@ -1,0 +1,156 @@
+/**
+ * The error catalogue and the one error handler. Every error a client can see has a code, a status and a
+ * message; the body is always `{ error: { code, message, details? } }`. 5xx answers say only
+ * "internal error" and the request id, never a stack trace or SQL.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNKNOWN_PARAMETER: 400,
+  INVALID_CURSOR: 400,
+  BAD_REQUEST: 400,
+  BRAND_NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
+  VARIANT_NOT_FOUND: 404,
+  ARTICLE_NOT_FOUND: 404,
+  SUBSCRIPTION_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_KEY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDetail {
+  in?: string;
+  field?: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const notFound = (code: 'BRAND_NOT_FOUND' | 'MODEL_NOT_FOUND' | 'VARIANT_NOT_FOUND' | 'ARTICLE_NOT_FOUND', kind: string, slug: string) =>
+  new AppError(code, `no ${kind} with slug "${slug}"`);
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const CONTEXT_LABEL: Record<string, string> = { querystring: 'query parameter', body: 'body field', params: 'path parameter', headers: 'header' };
+
+function fieldOf(issue: ValidationIssue): string {
+  const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const missing = issue.params.missingProperty;
+  if (typeof missing === 'string') return path === '' ? missing : `${path}.${missing}`;
+  return path;
+}
+
+/** Turns Ajv's errors into one readable message plus per-field details. */
+export function fromValidation(issues: ValidationIssue[], context: string): AppError {
+  const label = CONTEXT_LABEL[context] ?? context;
+  const unknown = issues.filter((i) => i.keyword === 'additionalProperties').map((i) => String(i.params.additionalProperty));
+  if (unknown.length > 0) {
+    const names = [...new Set(unknown)];
+    return new AppError(
+      'UNKNOWN_PARAMETER',
+      `unknown ${label}${names.length > 1 ? 's' : ''}: ${names.join(', ')}`,
+      names.map((field) => ({ in: context, field, message: `unknown ${label}` })),
+    );
+  }
+  const seen = new Set<string>();
+  const details: ErrorDetail[] = [];
+  for (const issue of issues) {
+    const field = fieldOf(issue);
+    // anyOf/enum produce one line per branch; the first says enough.
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const allowed = issue.params.allowedValues;
+    const message = Array.isArray(allowed) ? `must be one of ${allowed.join(', ')}` : (issue.message ?? 'is invalid');
+    details.push({ in: context, field, message });
+  }
+  if (details.length === 1 && details[0]?.field === '' && context === 'body') {
+    return new AppError('VALIDATION_FAILED', `the request body ${details[0].message.replace(/^must be object$/, 'must be a JSON object')}`, details);
+  }
+  const summary = details.map((d) => (d.field ? `${d.field} ${d.message}` : d.message)).join('; ');
+  return new AppError('VALIDATION_FAILED', `invalid ${label}s: ${summary}`, details);
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+};
+
+function toAppError(error: FastifyError): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error.validation) return fromValidation(error.validation as ValidationIssue[], error.validationContext ?? 'request');
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (mapped === 'UNSUPPORTED_MEDIA_TYPE') return new AppError(mapped, `unsupported content type: send the body as application/json`);
+  if (mapped) return new AppError(mapped, error.message);
+  if (error.statusCode === 429) return new AppError('TOO_MANY_REQUESTS', error.message);
+  // Any other client error Fastify raised itself (malformed JSON, bad headers).
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return new AppError('BAD_REQUEST', error.message);
+  return null;
+}
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  return reply
+    .code(error.status)
+    .header('cache-control', 'no-store')
+    .send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+}
+
+/** Errors Fastify's router raises before any route runs (Fastify `frameworkErrors`). */
+export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, new AppError('URI_TOO_LONG', 'a path segment is too long'));
+  return sendError(reply, new AppError('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message));
+}
+
+/** Registers the error handler and the JSON 404 for unknown routes. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = toAppError(error);
+    if (known && known.status < 500) {
+      request.log.info({ code: known.code, message: known.message }, 'client error');
+      return sendError(reply, known);
+    }
+    request.log.error({ err: error }, 'request failed');
+    const status = known?.status ?? 500;
+    return reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .send({
+        error: {
+          code: known?.code ?? 'INTERNAL',
+          message: status === 503 && known ? known.message : `internal error; quote request id ${request.id} when reporting it`,
+        },
+      });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new AppError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+}

@@ -1,0 +1,73 @@
+/** TypeBox building blocks shared by every route: enums, slugs, list queries, pagination, errors. */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** A string enum that Ajv reports as "must be one of a, b, c" and OpenAPI shows as `enum`. */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+export const BODY_TYPES = ['hatchback', 'sedan', 'suv', 'muv', 'coupe', 'convertible', 'pickup', 'van', 'wagon'] as const;
+export const FUELS = ['petrol', 'diesel', 'cng', 'electric', 'hybrid'] as const;
+export const TRANSMISSIONS = ['manual', 'automatic', 'amt', 'cvt', 'dct'] as const;
+export const DRIVETRAINS = ['fwd', 'rwd', 'awd', '4wd'] as const;
+export const MODEL_STATUSES = ['current', 'upcoming', 'discontinued'] as const;
+
+export type BodyType = (typeof BODY_TYPES)[number];
+export type Fuel = (typeof FUELS)[number];
+export type Transmission = (typeof TRANSMISSIONS)[number];
+
+export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+export const Slug = Type.String({ pattern: SLUG_PATTERN, minLength: 1, maxLength: 120, description: 'lowercase letters, digits and hyphens' });
+export const SlugParams = Type.Object({ slug: Slug }, { additionalProperties: false });
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+/** Offset paging stops here; deeper reads use `cursor`, which costs the same at any depth. */
+export const MAX_PAGE = 1000;
+
+export const PagingQuery = {
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `1-based page (offset paging, up to ${MAX_PAGE}); ignored with cursor` }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `items per page, at most ${MAX_LIMIT}` }),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'nextCursor from the previous page (keyset paging)' })),
+};
+
+export const Pagination = Type.Object({
+  page: Type.Union([Type.Integer(), Type.Null()], { description: 'null when paging by cursor' }),
+  limit: Type.Integer(),
+  total: Type.Integer(),
+  pages: Type.Integer(),
+  hasNext: Type.Boolean(),
+  hasPrev: Type.Boolean(),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type Pagination = Static<typeof Pagination>;
+
+export const ListOf = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), pagination: Pagination });
+export const One = <T extends TSchema>(item: T) => Type.Object({ data: item });
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(
+        Type.Array(Type.Object({ in: Type.Optional(Type.String()), field: Type.Optional(Type.String()), message: Type.String() })),
+      ),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'every error answers this shape' },
+);
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, Type.Ref(ErrorBody)])) as Record<number, ReturnType<typeof Type.Ref>>;
+
+/** `fields=` projection: a comma-separated subset of `allowed`. */
+export const FieldsQuery = (allowed: readonly string[]) =>
+  Type.Optional(
+    Type.String({
+      pattern: `^(${allowed.join('|')})(,(${allowed.join('|')}))*$`,
+      description: `comma-separated subset of: ${allowed.join(', ')}`,
+    }),
+  );
+
+export const BrandRef = Type.Object({ slug: Type.String(), name: Type.String() });
+export const Colour = Type.Object({ name: Type.String(), hex: Type.String() });

@@ -1,0 +1,32 @@
+/** Decorates the app with the pool (`app.pg`) and Drizzle (`app.db`); closes the pool on shutdown. */
+import fp from 'fastify-plugin';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import { runMigrations } from '../db/migrate.js';
+import { createDb, createPool, type Db } from './db.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pg: pg.Pool;
+    db: Db;
+  }
+}
+
+export interface DbPluginOptions {
+  config: Config;
+}
+
+export const dbPlugin = fp<DbPluginOptions>(
+  async (app, { config }) => {
+    if (config.databaseUrl === null) throw new Error('buildApp needs config.databaseUrl: start the embedded PostgreSQL first (see server.ts)');
+    const pool = createPool(config.databaseUrl, config.pool);
+    pool.on('error', (error) => app.log.error({ err: error }, 'idle database connection failed'));
+    app.decorate('pg', pool);
+    app.decorate('db', createDb(pool));
+    app.addHook('onClose', async () => {
+      await pool.end();
+    });
+    if (config.autoMigrate) await runMigrations(pool);
+  },
+  { name: 'db' },
+);

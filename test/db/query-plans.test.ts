@@ -1,0 +1,103 @@
+/**
+ * On a 200,000-variant catalogue, EXPLAIN every hot query exactly as the repositories send it and fail if
+ * any plan reads models or variants with a sequential scan. The statements are captured from the real
+ * repository code, so a change to a query or an index is checked here.
+ */
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrandRepository } from '../../src/catalogue/brands/repository.js';
+import { createComparisonRepository } from '../../src/catalogue/comparisons/repository.js';
+import type { CatalogueFilters } from '../../src/catalogue/filters.js';
+import { createModelRepository } from '../../src/catalogue/models/repository.js';
+import { createSearchRepository } from '../../src/catalogue/search/repository.js';
+import { toSearchTerms } from '../../src/catalogue/search/service.js';
+import { createVariantRepository } from '../../src/catalogue/variants/repository.js';
+import { seedSynthetic } from '../../src/db/seed/synthetic.js';
+import type { Executor } from '../../src/platform/db.js';
+import { createPool, createTestDatabase, inject, testConfig, type TestDatabase } from '../helpers.js';
+
+const CATALOGUE_VARIANTS = 200_000;
+const WATCHED = new Set(['models', 'variants']);
+
+let database: TestDatabase;
+let pool: pg.Pool;
+
+interface Captured {
+  text: string;
+  values: unknown[];
+}
+
+/** An executor that records each statement and still runs it, so every query path completes normally. */
+function recorder(target: pg.Pool) {
+  const captured: Captured[] = [];
+  const executor = {
+    query(config: { text: string; values?: unknown[] }) {
+      captured.push({ text: config.text, values: config.values ?? [] });
+      return target.query(config);
+    },
+  } as unknown as Executor;
+  return { executor, captured };
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function seqScans(node: PlanNode, found: string[] = []): string[] {
+  if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] && WATCHED.has(node['Relation Name'])) found.push(node['Relation Name']);
+  for (const child of node.Plans ?? []) seqScans(child, found);
+  return found;
+}
+
+const filters = (f: Partial<CatalogueFilters>): CatalogueFilters => ({ sort: 'popularity', page: 1, limit: 20, ...f });
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = createPool(database.url, { ...testConfig(database.url).pool, statementTimeoutMs: 0 });
+  await seedSynthetic(pool, CATALOGUE_VARIANTS);
+}, 600_000);
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+const HOT: [string, (e: Executor, ids: { modelId: number; brandId: number }) => Promise<unknown>][] = [
+  ['models: suv under 15 lakh by price', (e) => createModelRepository(e).list(filters({ bodyType: 'suv', priceMax: 1_500_000, sort: 'price' }))],
+  ['models: one brand by popularity', (e) => createModelRepository(e).list(filters({ brand: 'hyundai' }))],
+  ['models: electric, high to low', (e) => createModelRepository(e).list(filters({ fuel: 'electric', sort: '-price' }))],
+  ['models: 7 seaters, newest', (e) => createModelRepository(e).list(filters({ seats: 7, sort: 'newest', priceMax: 2_000_000 }))],
+  ['variants: brand by -price', (e) => createVariantRepository(e).list(filters({ brand: 'tata', sort: '-price' }))],
+  ['variants: cng under 8 lakh', (e) => createVariantRepository(e).list(filters({ fuel: 'cng', priceMax: 800_000, sort: 'price' }))],
+  ['variants: suv automatic under 20 lakh', (e) => createVariantRepository(e).list(filters({ bodyType: 'suv', transmission: 'automatic', priceMax: 2_000_000, sort: 'price' }))],
+  ['model by slug', (e) => createModelRepository(e).findBySlug('hyundai-creta')],
+  ['variants of a model', (e, ids) => createVariantRepository(e).listByModel(ids.modelId)],
+  ['models of a brand', (e, ids) => createModelRepository(e).listByBrand(ids.brandId)],
+  ['brand by slug', (e) => createBrandRepository(e).findBySlug('hyundai')],
+  ['variant by slug and compare', (e) => createVariantRepository(e).findManyBySlugs(['hyundai-creta-e', 'kia-seltos-htk'])],
+  ['search with a typo', (e) => createSearchRepository(e).search(toSearchTerms('cretta')!, ['brand', 'model', 'variant'], 20, 0)],
+  ['autocomplete', (e) => createSearchRepository(e).search(toSearchTerms('mahin')!, ['brand', 'model'], 10, 0)],
+  ['popular comparisons', (e) => createComparisonRepository(e).listPopular(10, 0)],
+];
+
+describe(`query plans on a ${CATALOGUE_VARIANTS.toLocaleString('en')}-variant catalogue`, () => {
+  it('holds the synthetic catalogue', async () => {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM variants');
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(CATALOGUE_VARIANTS);
+  });
+
+  it.each(HOT)('%s uses indexes only', async (_name, run) => {
+    const { rows } = await pool.query<{ modelId: number; brandId: number }>(
+      `SELECT id AS "modelId", brand_id AS "brandId" FROM models WHERE slug = 'hyundai-creta'`,
+    );
+    const { executor, captured } = recorder(pool);
+    await run(executor, rows[0]!);
+    expect(captured.length).toBeGreaterThan(0);
+    for (const statement of captured) {
+      const { rows: plan } = await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
+      const scans = seqScans(plan[0]!['QUERY PLAN'][0]!.Plan);
+      expect(scans, `${inject('engine')}: sequential scan of ${scans.join(', ')} in:\n${statement.text}`).toEqual([]);
+    }
+  });
+});

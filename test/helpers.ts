@@ -1,0 +1,67 @@
+/** Test helpers: a private database per test file (cloned from the seeded template) and an app over it. */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import type { MailMessage, Mailer } from '../src/content/newsletter/mailer.js';
+import { createPool } from '../src/platform/db.js';
+import { adminQuery, withDatabase } from './setup/template.js';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database holding the migrated schema and the curated catalogue. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject('adminUrl');
+  const name = `gz_test_${randomBytes(5).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${inject('templateDb')}`);
+  return {
+    url: withDatabase(adminUrl, name),
+    name,
+    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl, autoMigrate: false, autoSeed: false, ...overrides };
+}
+
+/** Records mail instead of sending it (mail is outside the system). */
+export function createRecordingMailer(): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return {
+    sent,
+    async send(message) {
+      sent.push(message);
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  mailer: ReturnType<typeof createRecordingMailer>;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const mailer = createRecordingMailer();
+  const app = await buildApp({ config: testConfig(database.url), mailer, logger: false });
+  await app.ready();
+  return {
+    app,
+    mailer,
+    database,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export { createPool, inject };
