@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { runMigrations } from '../db/migrate.js';
-import { seedCurated } from '../db/seed/curated.js';
+import { readSeedFiles, seedCurated } from '../db/seed/curated.js';
 import { seedSynthetic } from '../db/seed/synthetic.js';
 import { createPool } from '../platform/db.js';
 import { openDatabase } from './database.js';
@@ -10,7 +10,8 @@ import { openDatabase } from './database.js';
 const MAX_SYNTHETIC = 5_000_000;
 
 export async function seedCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { synthetic: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { synthetic: { type: 'string' }, check: { type: 'boolean' }, dir: { type: 'string' } }, strict: true });
+  if (values.check) return checkSeed(values.dir);
   const target = values.synthetic === undefined ? undefined : Number(values.synthetic);
   if (target !== undefined && (!Number.isSafeInteger(target) || target < 1 || target > MAX_SYNTHETIC)) {
     console.error(`gadizone seed: --synthetic expects a whole number of variants from 1 to ${MAX_SYNTHETIC}`);
@@ -22,7 +23,7 @@ export async function seedCommand(args: string[]): Promise<number> {
   try {
     if (config.autoMigrate) await runMigrations(pool);
     const started = Date.now();
-    const summary = await seedCurated(pool);
+    const summary = await seedCurated(pool, values.dir);
     console.log(
       `curated catalogue: ${summary.brands} brands, ${summary.models} models, ${summary.variants} variants, ` +
         `${summary.comparisons} comparisons, ${summary.articles} articles (${Date.now() - started} ms)`,
@@ -44,4 +45,15 @@ export async function seedCommand(args: string[]): Promise<number> {
     await pool.end();
     await database.close();
   }
+}
+
+/** `gadizone seed --check [--dir path]`: validates the seed files without touching a database. */
+async function checkSeed(dir: string | undefined): Promise<number> {
+  const seed = await readSeedFiles(dir);
+  const current = seed.models.filter((m) => m.status === 'current').length;
+  console.log(
+    `seed files are valid: ${seed.brands.length} brands, ${seed.models.length} models (${current} current), ` +
+      `${seed.variants.length} variants, ${seed.comparisons.length} comparisons, ${seed.articles.length} articles`,
+  );
+  return 0;
 }

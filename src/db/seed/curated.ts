@@ -150,10 +150,8 @@ export const UPSERT_VARIANTS = `
     airbags = EXCLUDED.airbags, safety_rating = EXCLUDED.safety_rating, colours = EXCLUDED.colours, features = EXCLUDED.features,
     updated_at = now()`;
 
-async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons, modelSlugs: Set<string>): Promise<number> {
+async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons): Promise<number> {
   for (const [position, comparison] of comparisons.entries()) {
-    const unknown = comparison.models.filter((slug) => !modelSlugs.has(slug));
-    if (unknown.length > 0) throw new Error(`comparisons.json entry ${position + 1} names unknown models: ${unknown.join(', ')}`);
     const slug = comparison.models.join('-vs-');
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO popular_comparisons (slug, title, position) VALUES ($1, $2, $3)
@@ -179,10 +177,8 @@ async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons
   return comparisons.length;
 }
 
-async function upsertArticles(client: pg.PoolClient, articles: Article[], modelSlugs: Set<string>): Promise<number> {
+async function upsertArticles(client: pg.PoolClient, articles: Article[]): Promise<number> {
   for (const { meta, body } of articles) {
-    const unknown = meta.models.filter((slug) => !modelSlugs.has(slug));
-    if (unknown.length > 0) throw new Error(`article ${meta.slug} names unknown models: ${unknown.join(', ')}`);
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO articles (slug, title, summary, body_markdown, category, author, tags, published_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -198,14 +194,33 @@ async function upsertArticles(client: pg.PoolClient, articles: Article[], modelS
   return articles.length;
 }
 
-/** Validates and loads everything under `dir` (default ./seed). Idempotent. */
-export async function seedCurated(pool: pg.Pool, dir: string = SEED_DIR): Promise<SeedSummary> {
+export interface SeedFiles extends ReturnType<typeof flatten> {
+  brands: Brand[];
+  comparisons: Comparisons;
+  articles: Article[];
+}
+
+/** Reads and validates every seed file under `dir`, including the cross-file references; touches no database. */
+export async function readSeedFiles(dir: string = SEED_DIR): Promise<SeedFiles> {
   const brands = await readBrands(dir);
   const comparisonsPath = join(dir, 'catalogue', 'comparisons.json');
   const comparisons = checkComparisons(JSON.parse(await readFile(comparisonsPath, 'utf8').catch(() => '[]')), comparisonsPath);
   const articles = await readArticles(dir);
-  const { models, variants, modelSlugs } = flatten(brands);
+  const flat = flatten(brands);
+  for (const [position, comparison] of comparisons.entries()) {
+    const unknown = comparison.models.filter((slug) => !flat.modelSlugs.has(slug));
+    if (unknown.length > 0) throw new Error(`comparisons.json entry ${position + 1} names unknown models: ${unknown.join(', ')}`);
+  }
+  for (const { meta } of articles) {
+    const unknown = meta.models.filter((slug) => !flat.modelSlugs.has(slug));
+    if (unknown.length > 0) throw new Error(`article ${meta.slug} names unknown models: ${unknown.join(', ')}`);
+  }
+  return { ...flat, brands, comparisons, articles };
+}
 
+/** Validates and loads everything under `dir` (default ./seed). Idempotent. */
+export async function seedCurated(pool: pg.Pool, dir: string = SEED_DIR): Promise<SeedSummary> {
+  const { brands, models, variants, comparisons, articles } = await readSeedFiles(dir);
   return transaction(pool, async (client) => {
     await client.query(UPSERT_BRANDS, [JSON.stringify(brands.map(({ models: _models, ...brand }) => brand))]);
     await client.query(UPSERT_MODELS, [JSON.stringify(models)]);
@@ -214,8 +229,8 @@ export async function seedCurated(pool: pg.Pool, dir: string = SEED_DIR): Promis
       brands: brands.length,
       models: models.length,
       variants: variants.length,
-      comparisons: await upsertComparisons(client, comparisons, modelSlugs),
-      articles: await upsertArticles(client, articles, modelSlugs),
+      comparisons: await upsertComparisons(client, comparisons),
+      articles: await upsertArticles(client, articles),
     };
   });
 }
