@@ -19,6 +19,7 @@ import { createLogMailer, type Mailer } from './content/newsletter/mailer.js';
 import { newsletterRoutes } from './content/newsletter/routes.js';
 import { handleFrameworkError, registerErrorHandling } from './errors.js';
 import { ErrorBody } from './lib/schemas.js';
+import { cachePlugin } from './platform/cache/cache-plugin.js';
 import { dbPlugin } from './platform/db-plugin.js';
 import { refuseNonFiniteNumbers } from './platform/finite-numbers.js';
 import { loggerOptions } from './platform/logger.js';
@@ -85,6 +86,7 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   await app.register(dbPlugin, { config });
+  await app.register(cachePlugin, { config });
   await app.register(brandRoutes);
   await app.register(modelRoutes);
   await app.register(variantRoutes);

@@ -2,6 +2,7 @@
  * Environment → typed, frozen configuration. Validated once at boot: a bad value stops start-up with a
  * message that names the variable and what it expects. Code branches on these settings, never on NODE_ENV.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -17,6 +18,36 @@ export interface DatabasePoolConfig {
   readonly connectionTimeoutMs: number;
   /** PostgreSQL statement_timeout for every pooled connection. Default 5 000 ms. */
   readonly statementTimeoutMs: number;
+}
+
+/** Seconds each kind of cached answer stays fresh; a write invalidates it sooner, on every process. */
+export interface CacheTtlConfig {
+  /** Brand lists and pages. Default 3 600 s (1 h). */
+  readonly brandsS: number;
+  /** Model lists and pages. Default 1 800 s (30 min). */
+  readonly modelsS: number;
+  /** Variant lists, pages, search and compare. Default 900 s (15 min). */
+  readonly variantsS: number;
+  /** Popular comparisons. Default 7 200 s (2 h). */
+  readonly comparisonsS: number;
+  /** Articles. Default 900 s (15 min). */
+  readonly articlesS: number;
+}
+
+export interface CacheConfig {
+  readonly ttl: CacheTtlConfig;
+  /** How long past its TTL an entry may still be served when the database fails. Default 21 600 s (6 h). */
+  readonly graceS: number;
+  /** Memory each process gives its cache tiers (final bytes + bentocache L1), in MiB. Default 256. */
+  readonly memoryMb: number;
+  /** `max-age` sent to browsers. Default 60 s. */
+  readonly browserMaxAgeS: number;
+  /** `s-maxage` sent to CDNs and shared caches (they cannot be invalidated by us). Default 120 s. */
+  readonly cdnMaxAgeS: number;
+  /** `stale-while-revalidate` sent with cached answers. Default 600 s. */
+  readonly staleWhileRevalidateS: number;
+  /** Warm the hot set at start-up, for at most this long; 0 turns warm-up off. Default 10 000 ms. */
+  readonly warmupTimeoutMs: number;
 }
 
 export interface Config {
@@ -42,6 +73,13 @@ export interface Config {
   readonly trustProxy: boolean | string;
   /** Public origin used in links (OpenAPI servers, emails). Default http://HOST:PORT. */
   readonly publicUrl: string;
+  /** Redis for the shared cache tier, invalidation bus, rate limits and jobs; null = in-process only. */
+  readonly redisUrl: string | null;
+  /** Prefix of every Redis key and channel this deployment uses. Default "gz". */
+  readonly redisPrefix: string;
+  readonly cache: CacheConfig;
+  /** App processes `serve` runs (Node cluster). Default: CPU count with a server database, 1 embedded. */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +164,23 @@ export function loadConfig(env: Env = process.env): Config {
   if (pool.min > pool.max) {
     read.problems.push(`DATABASE_POOL_MIN=${pool.min}: must not exceed DATABASE_POOL_MAX=${pool.max}`);
   }
+  const cache: CacheConfig = {
+    ttl: Object.freeze({
+      brandsS: read.int('CACHE_TTL_BRANDS_S', 3_600, 1, 604_800),
+      modelsS: read.int('CACHE_TTL_MODELS_S', 1_800, 1, 604_800),
+      variantsS: read.int('CACHE_TTL_VARIANTS_S', 900, 1, 604_800),
+      comparisonsS: read.int('CACHE_TTL_COMPARISONS_S', 7_200, 1, 604_800),
+      articlesS: read.int('CACHE_TTL_ARTICLES_S', 900, 1, 604_800),
+    }),
+    graceS: read.int('CACHE_GRACE_S', 21_600, 0, 2_592_000),
+    memoryMb: read.int('CACHE_MEMORY_MB', 256, 8, 65_536),
+    browserMaxAgeS: read.int('CACHE_BROWSER_MAX_AGE_S', 60, 0, 86_400),
+    cdnMaxAgeS: read.int('CACHE_CDN_MAX_AGE_S', 120, 0, 86_400),
+    staleWhileRevalidateS: read.int('CACHE_STALE_WHILE_REVALIDATE_S', 600, 0, 86_400),
+    warmupTimeoutMs: read.int('CACHE_WARMUP_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+  const redisPrefix = read.string('REDIS_PREFIX', 'gz');
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(redisPrefix)) read.problems.push(`REDIS_PREFIX="${redisPrefix}": expected 1-40 letters, digits, '_', '.' or '-'`);
   const trustProxyRaw = read.string('TRUST_PROXY', 'false');
   const trustProxy = ['true', 'false'].includes(trustProxyRaw) ? trustProxyRaw === 'true' : trustProxyRaw;
   const config: Config = {
@@ -142,7 +197,11 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy,
     publicUrl: read.optionalUrl('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`,
+    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix,
+    cache,
+    workers: read.int('WORKERS', databaseUrl === null ? 1 : availableParallelism(), 1, 256),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
-  return Object.freeze({ ...config, pool: Object.freeze(pool) });
+  return Object.freeze({ ...config, pool: Object.freeze(pool), cache: Object.freeze(cache) });
 }

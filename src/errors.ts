@@ -117,17 +117,18 @@ function toAppError(error: FastifyError): AppError | null {
   return null;
 }
 
+export function errorBody(error: AppError) {
+  return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+}
+
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  return reply
-    .code(error.status)
-    .header('cache-control', 'no-store')
-    .send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+  return reply.code(error.status).header('cache-control', 'no-store').send(errorBody(error));
 }
 
 /** Errors Fastify's router raises before any route runs (Fastify `frameworkErrors`). */
-export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, new AppError('URI_TOO_LONG', 'a path segment is too long'));
-  return sendError(reply, new AppError('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message));
+export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') sendError(reply, new AppError('URI_TOO_LONG', 'a path segment is too long'));
+  else sendError(reply, new AppError('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message));
 }
 
 /** Registers the error handler and the JSON 404 for unknown routes. */

@@ -1,9 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
+import type { CachedRoute } from '../../platform/cache/response-cache.js';
+import { LIST, tag } from '../cache-tags.js';
 import { createVariantRepository } from '../variants/repository.js';
 import { createModelRepository } from './repository.js';
-import { ModelList, ModelListQuery, ModelOne } from './schemas.js';
+import { ModelList, ModelListQuery, ModelOne, type ModelDetail } from './schemas.js';
 import { createModelService } from './service.js';
+
+const LIST_CACHE: CachedRoute<unknown> = { name: 'models.list', ttl: 'modelsS', tags: () => [LIST.models] };
+const ONE_CACHE: CachedRoute<{ data: ModelDetail }> = {
+  name: 'models.one',
+  ttl: 'modelsS',
+  tags: ({ data }) => [tag.model(data.slug), tag.modelVariants(data.slug), tag.brand(data.brand.slug)],
+  errorTags: (request) => [tag.model((request.params as { slug: string }).slug)],
+};
 
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const models = createModelService(createModelRepository(app.pg), createVariantRepository(app.pg));
@@ -19,7 +29,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ModelList, ...errorResponses(400) },
       },
     },
-    (request) => models.list(request.query),
+    (request, reply) => app.cache.serve(request, reply, LIST_CACHE, () => models.list(request.query)),
   );
 
   app.get(
@@ -32,6 +42,6 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ModelOne, ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await models.get(request.params.slug) }),
+    (request, reply) => app.cache.serve(request, reply, ONE_CACHE, async () => ({ data: await models.get(request.params.slug) })),
   );
 };

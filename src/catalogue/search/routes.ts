@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { CachedRoute } from '../../platform/cache/response-cache.js';
+import { LIST } from '../cache-tags.js';
 import { errorResponses } from '../../lib/schemas.js';
 import { createSearchRepository } from './repository.js';
 import { SearchQuery, SearchResults } from './schemas.js';
 import { createSearchService } from './service.js';
+
+const SEARCH_CACHE: CachedRoute<unknown> = { name: 'search', ttl: 'variantsS', tags: () => [LIST.search] };
 
 export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const search = createSearchService(createSearchRepository(app.pg));
@@ -18,6 +22,6 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SearchResults, ...errorResponses(400) },
       },
     },
-    (request) => search.search(request.query),
+    (request, reply) => app.cache.serve(request, reply, SEARCH_CACHE, () => search.search(request.query)),
   );
 };

@@ -1,8 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
+import type { CachedRoute } from '../../platform/cache/response-cache.js';
+import { LIST, tag } from '../cache-tags.js';
 import { createVariantRepository } from './repository.js';
 import { VariantList, VariantListQuery, VariantOne } from './schemas.js';
 import { createVariantService } from './service.js';
+
+const LIST_CACHE: CachedRoute<unknown> = { name: 'variants.list', ttl: 'variantsS', tags: () => [LIST.variants] };
+const ONE_CACHE: CachedRoute<{ data: { slug: string; model: { slug: string }; brand: { slug: string } } }> = {
+  name: 'variants.one',
+  ttl: 'variantsS',
+  tags: ({ data }) => [tag.variant(data.slug), tag.model(data.model.slug), tag.brand(data.brand.slug)],
+  errorTags: (request) => [tag.variant((request.params as { slug: string }).slug)],
+};
 
 export const variantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const variants = createVariantService(createVariantRepository(app.pg));
@@ -18,7 +28,7 @@ export const variantRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: VariantList, ...errorResponses(400) },
       },
     },
-    (request) => variants.list(request.query),
+    (request, reply) => app.cache.serve(request, reply, LIST_CACHE, () => variants.list(request.query)),
   );
 
   app.get(
@@ -31,6 +41,6 @@ export const variantRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: VariantOne, ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await variants.get(request.params.slug) }),
+    (request, reply) => app.cache.serve(request, reply, ONE_CACHE, async () => ({ data: await variants.get(request.params.slug) })),
   );
 };

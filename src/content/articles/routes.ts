@@ -1,8 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { CachedRoute } from '../../platform/cache/response-cache.js';
+import { LIST, tag } from '../../catalogue/cache-tags.js';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
 import { createArticleRepository } from './repository.js';
 import { ArticleList, ArticleListQuery, ArticleOne } from './schemas.js';
 import { createArticleService } from './service.js';
+
+const LIST_CACHE: CachedRoute<unknown> = { name: 'articles.list', ttl: 'articlesS', tags: () => [LIST.articles] };
+const ONE_CACHE: CachedRoute<{ data: { slug: string } }> = {
+  name: 'articles.one',
+  ttl: 'articlesS',
+  tags: ({ data }) => [tag.article(data.slug)],
+  errorTags: (request) => [tag.article((request.params as { slug: string }).slug)],
+};
 
 export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const articles = createArticleService(createArticleRepository(app.pg));
@@ -17,7 +27,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ArticleList, ...errorResponses(400) },
       },
     },
-    (request) => articles.list(request.query),
+    (request, reply) => app.cache.serve(request, reply, LIST_CACHE, () => articles.list(request.query)),
   );
 
   app.get(
@@ -25,6 +35,6 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags: ['content'], summary: 'One article', params: SlugParams, response: { 200: ArticleOne, ...errorResponses(400, 404) } },
     },
-    async (request) => ({ data: await articles.get(request.params.slug) }),
+    (request, reply) => app.cache.serve(request, reply, ONE_CACHE, async () => ({ data: await articles.get(request.params.slug) })),
   );
 };

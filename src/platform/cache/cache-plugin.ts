@@ -1,0 +1,61 @@
+/**
+ * Decorates the app with `cache` (a ResponseCache). Embedded mode: memory tiers only. With REDIS_URL:
+ * bentocache adds Redis as L2 and a Redis bus that keeps every process's memory tiers coherent. A Redis
+ * that is down costs nothing but the shared tier: answers keep coming from memory and the database, and the
+ * connections reconnect by themselves.
+ */
+import { BentoCache, bentostore } from 'bentocache';
+import { memoryDriver } from 'bentocache/drivers/memory';
+import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import { closeRedis, createRedis } from '../redis.js';
+import { createCacheStats } from './cache-stats.js';
+import { createHotTier } from './hot-tier.js';
+import { createResponseCache, type ResponseCache } from './response-cache.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    cache: ResponseCache;
+  }
+}
+
+/** After an L2 (Redis) error, skip Redis for this long instead of paying a timeout on every request. */
+const L2_CIRCUIT_BREAKER_MS = 5_000;
+const BYTES_PER_MB = 1024 * 1024;
+
+export interface CachePluginOptions {
+  config: Config;
+}
+
+export const cachePlugin = fp<CachePluginOptions>(
+  async (app, { config }) => {
+    const memoryBytes = config.cache.memoryMb * BYTES_PER_MB;
+    // Half of the memory budget holds final bytes (hot tier), half bentocache's serialised L1.
+    const store = bentostore().useL1Layer(memoryDriver({ maxSize: Math.floor(memoryBytes / 2), serialize: true }));
+    const connections: Redis[] = [];
+    if (config.redisUrl !== null) {
+      const l2 = createRedis(config.redisUrl, { name: 'gadizone-cache' });
+      // The bus queues while disconnected so its subscription survives a start before Redis is up.
+      const bus = createRedis(config.redisUrl, { name: 'gadizone-cache-bus', offlineQueue: true });
+      connections.push(l2, bus);
+      store.useL2Layer(redisDriver({ connection: l2 })).useBus(redisBusDriver({ connection: bus }));
+    }
+    const bento = new BentoCache({
+      default: 'api',
+      prefix: `${config.redisPrefix}:cache`,
+      stores: { api: store },
+      l2CircuitBreakerDuration: L2_CIRCUIT_BREAKER_MS,
+    });
+    const cache = createResponseCache({ bento, hot: createHotTier(Math.floor(memoryBytes / 2)), stats: createCacheStats(), config: config.cache });
+    bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
+    app.decorate('cache', cache);
+    app.addHook('onClose', async () => {
+      // bentocache closes its bus connections; the L2 connection is ours.
+      await bento.disconnectAll().catch((error: unknown) => app.log.warn({ err: error }, 'closing the cache failed'));
+      await Promise.all(connections.map(closeRedis));
+    });
+  },
+  { name: 'cache' },
+);

@@ -1,0 +1,88 @@
+/**
+ * The hottest tier: final response bytes (body, brotli, gzip, ETag) for each cache key, in this process,
+ * bounded by bytes (LRU). Bentocache below it holds the serialised bodies in memory and Redis and does the
+ * hard parts (stampede locks, grace, tags, the bus); this tier exists because a bentocache hit costs about
+ * 40% of a bare route's throughput (measured: docs/ARCHITECTURE.md), while a Map lookup costs ~nothing.
+ *
+ * It is kept exact by the same invalidations: a tag purge here for local writes, and for other processes'
+ * writes the bentocache bus messages (tag keys and plain keys) that the cache listens to.
+ */
+import { LRUCache } from 'lru-cache';
+import type { EncodedBody } from './encoding.js';
+
+export interface HotEntry {
+  body: EncodedBody;
+  status: number;
+  tags: readonly string[];
+  /** Epoch ms after which the entry is refetched from the tiers below. */
+  expiresAt: number;
+}
+
+/** Bookkeeping per entry on top of its bytes (key, tags, object headers). */
+const ENTRY_OVERHEAD_BYTES = 512;
+
+export function createHotTier(maxBytes: number) {
+  const byTag = new Map<string, Set<string>>();
+
+  const unindex = (key: string, entry: HotEntry) => {
+    for (const tag of entry.tags) {
+      const keys = byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) byTag.delete(tag);
+    }
+  };
+
+  const entries = new LRUCache<string, HotEntry>({
+    maxSize: maxBytes,
+    sizeCalculation: (entry) =>
+      entry.body.raw.length + (entry.body.br?.length ?? 0) + (entry.body.gzip?.length ?? 0) + ENTRY_OVERHEAD_BYTES,
+    dispose: (entry, key) => unindex(key, entry),
+  });
+
+  return {
+    /** A fresh entry, or undefined (an expired one is dropped). */
+    get(key: string, now: number): HotEntry | undefined {
+      const entry = entries.get(key);
+      if (entry === undefined || entry.expiresAt > now) return entry;
+      entries.delete(key);
+      return undefined;
+    },
+    set(key: string, entry: HotEntry): void {
+      entries.set(key, entry);
+      // LRUCache skips entries larger than the whole tier; index only what it kept.
+      if (!entries.has(key)) return;
+      for (const tag of entry.tags) {
+        let keys = byTag.get(tag);
+        if (keys === undefined) {
+          keys = new Set();
+          byTag.set(tag, keys);
+        }
+        keys.add(key);
+      }
+    },
+    deleteKey(key: string): void {
+      entries.delete(key);
+    },
+    deleteTags(tags: Iterable<string>): number {
+      let removed = 0;
+      for (const tag of tags) {
+        for (const key of [...(byTag.get(tag) ?? [])]) {
+          if (entries.delete(key)) removed += 1;
+        }
+        byTag.delete(tag);
+      }
+      return removed;
+    },
+    clear(): void {
+      entries.clear();
+      byTag.clear();
+    },
+    get size(): number {
+      return entries.size;
+    },
+    get bytes(): number {
+      return entries.calculatedSize;
+    },
+  };
+}
+export type HotTier = ReturnType<typeof createHotTier>;

@@ -1,0 +1,203 @@
+/**
+ * Cached public GET answers, as final bytes, through three tiers:
+ *   memory (this process: body + brotli + gzip + ETag) → bentocache L1 (this process) → bentocache L2
+ *   (Redis, shared) → the database, one load per key at a time (stampede protection).
+ * Entries carry tags; `invalidate(tags)` drops them here and, through bentocache's bus, on every process.
+ * When a load fails with a server error and an expired entry is still within grace, that entry is served
+ * and marked `X-Cache: STALE`. 4xx answers (an unknown slug) are cached briefly only when the route says
+ * which tags would make them wrong, so that creating the slug invalidates them.
+ */
+import type { BentoCache } from 'bentocache';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CacheConfig, CacheTtlConfig } from '../../config.js';
+import { AppError, errorBody } from '../../errors.js';
+import type { CacheStats, Outcome } from './cache-stats.js';
+import { encodeBody, etagFor, hashBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
+import type { HotEntry, HotTier } from './hot-tier.js';
+
+/** How one route caches its answers. */
+export interface CachedRoute<T> {
+  /** Stable name: key prefix and statistics label, e.g. `models.list`. */
+  name: string;
+  /** Which configured TTL applies. */
+  ttl: keyof CacheTtlConfig;
+  /** The tags of an answer: the rows it shows and the lists it belongs to. */
+  tags(value: T): string[];
+  /** Tags of a 4xx answer (e.g. `model:<slug>` for an unknown slug); without it 4xx answers are not cached. */
+  errorTags?(request: FastifyRequest): string[];
+}
+
+/** What the tiers below memory hold for one key: serialised, so it travels through Redis as is. */
+interface StoredAnswer {
+  body: string;
+  hash: string;
+  status: number;
+  tags: string[];
+  storedAt: number;
+}
+
+/** A 4xx answer is kept this long at most: long enough to absorb a flood of requests for a missing slug. */
+const ERROR_TTL_MS = 60_000;
+/** After a failed load served a stale entry, wait this long before asking the database again. */
+const STALE_RETRY_MS = 5_000;
+/** Keys longer than this (long search strings) are hashed so Redis keys stay small. */
+const MAX_PLAIN_KEY_LENGTH = 200;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const X_CACHE: Record<Exclude<Outcome, 'notModified'>, string> = { memory: 'HIT', l1: 'HIT', l2: 'HIT', miss: 'MISS', stale: 'STALE' };
+
+export interface ResponseCacheDeps {
+  bento: BentoCache<Record<string, never>>;
+  hot: HotTier;
+  stats: CacheStats;
+  config: CacheConfig;
+}
+
+/** `name?a=1&b=x`: validated params and query (defaults applied), sorted, so equivalent URLs share a key. */
+export function cacheKey(name: string, params: unknown, query: unknown): string {
+  const parts: string[] = [];
+  for (const source of [params, query]) {
+    if (source === null || typeof source !== 'object') continue;
+    for (const [k, v] of Object.entries(source)) if (v !== undefined) parts.push(`${k}=${String(v)}`);
+  }
+  const key = parts.length === 0 ? name : `${name}?${parts.sort().join('&')}`;
+  return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `${name}#${hashBody(key)}`;
+}
+
+export function createResponseCache({ bento, hot, stats, config }: ResponseCacheDeps) {
+  const pending = new Map<string, Promise<{ entry: HotEntry; outcome: Outcome }>>();
+  /** Where bentocache found the last value for each key (from its hit events), read right after the call. */
+  const lastTier = new Map<string, 'l1' | 'l2' | 'stale'>();
+  /** Bumped by every invalidation: a fill that started before one must not store what it read. */
+  let epoch = 0;
+  const graceMs = config.graceS * 1000;
+  const cacheControl = `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
+
+  bento.on('cache:hit', ({ key, layer, graced }: { key: string; layer: 'l1' | 'l2'; graced: boolean }) => {
+    if (!key.startsWith('___bc:')) lastTier.set(key, graced ? 'stale' : layer);
+  });
+
+  async function load<T>(key: string, route: CachedRoute<T>, request: FastifyRequest, reply: FastifyReply, run: () => Promise<T>) {
+    let loaded = false;
+    let failed = false;
+    lastTier.delete(key);
+    const stored = await bento.getOrSet<StoredAnswer>({
+      key,
+      ttl: config.ttl[route.ttl] * 1000,
+      grace: graceMs > 0 ? graceMs : false,
+      graceBackoff: STALE_RETRY_MS,
+      factory: async (ctx) => {
+        loaded = true;
+        try {
+          const value = await run();
+          const body = reply.serialize(value) as string;
+          const tags = route.tags(value);
+          ctx.setTags(tags);
+          return { body, hash: hashBody(body), status: 200, tags, storedAt: Date.now() };
+        } catch (error) {
+          if (!(error instanceof AppError) || error.status >= 500 || route.errorTags === undefined) {
+            failed = true;
+            throw error;
+          }
+          const tags = route.errorTags(request);
+          const body = JSON.stringify(errorBody(error));
+          ctx.setTags(tags);
+          ctx.setTtl(Math.min(ERROR_TTL_MS, config.ttl[route.ttl] * 1000));
+          return { body, hash: hashBody(body), status: error.status, tags, storedAt: Date.now() };
+        }
+      },
+    });
+    const tier = lastTier.get(key);
+    lastTier.delete(key);
+    const outcome: Outcome = failed || tier === 'stale' ? 'stale' : loaded ? 'miss' : (tier ?? 'l1');
+    return { stored, outcome };
+  }
+
+  async function fill<T>(key: string, route: CachedRoute<T>, request: FastifyRequest, reply: FastifyReply, run: () => Promise<T>) {
+    const startedAt = epoch;
+    const { stored, outcome } = await load(key, route, request, reply, run);
+    const ttlMs = stored.status === 200 ? config.ttl[route.ttl] * 1000 : ERROR_TTL_MS;
+    const entry: HotEntry = {
+      body: await encodeBody(stored.body, stored.hash),
+      status: stored.status,
+      tags: stored.tags,
+      expiresAt: outcome === 'stale' ? Date.now() + STALE_RETRY_MS : stored.storedAt + ttlMs,
+    };
+    if (epoch === startedAt) hot.set(key, entry);
+    return { entry, outcome };
+  }
+
+  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome): FastifyReply {
+    const body: EncodedBody = entry.body;
+    reply.header('vary', 'accept-encoding').header('x-cache', X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT');
+    if (entry.status !== 200) {
+      stats.record(route, outcome);
+      return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);
+    }
+    reply.header('cache-control', cacheControl);
+    const isHit = outcome === 'memory' || outcome === 'l1' || outcome === 'l2';
+    if (matchesEtag(request.headers['if-none-match'], body.hash)) {
+      stats.record(route, isHit ? 'notModified' : outcome);
+      return reply.code(304).header('etag', etagFor(body.hash, 'identity')).send();
+    }
+    stats.record(route, outcome);
+    const encoding = negotiate(request.headers['accept-encoding'], body);
+    reply.header('etag', etagFor(body.hash, encoding)).type(JSON_TYPE);
+    if (encoding === 'identity') return reply.send(body.raw);
+    return reply.header('content-encoding', encoding).send(encoding === 'br' ? body.br : body.gzip);
+  }
+
+  return {
+    /**
+     * Answers `request` from the cache, loading with `run` (at most once per key at a time) on a miss.
+     * Resolves once the reply is written (a reply is a thenable that settles when the response ends).
+     */
+    async serve<T>(request: FastifyRequest, reply: FastifyReply, route: CachedRoute<T>, run: () => Promise<T>): Promise<void> {
+      const key = cacheKey(route.name, request.params, request.query);
+      const cached = hot.get(key, Date.now());
+      if (cached !== undefined) {
+        await send(request, reply, route.name, cached, 'memory');
+        return;
+      }
+      // Concurrent misses on one key share one load (and one compression).
+      let filling = pending.get(key);
+      if (filling === undefined) {
+        filling = fill(key, route, request, reply, run).finally(() => pending.delete(key));
+        pending.set(key, filling);
+      }
+      const { entry, outcome } = await filling;
+      await send(request, reply, route.name, entry, outcome);
+    },
+
+    /** Drops every entry carrying one of `tags`, in this process now and in every other through the bus. */
+    async invalidate(tags: string[]): Promise<void> {
+      if (tags.length === 0) return;
+      epoch += 1;
+      hot.deleteTags(tags);
+      await bento.deleteByTag({ tags });
+    },
+
+    /** Called for the bus messages other processes publish: keep the memory tier as exact as bentocache's L1. */
+    onRemoteChange(type: string, keys: string[]): void {
+      epoch += 1;
+      if (type === 'clear') {
+        hot.clear();
+        return;
+      }
+      for (const key of keys) {
+        if (key.startsWith('___bc:t:')) hot.deleteTags([key.slice('___bc:t:'.length)]);
+        else hot.deleteKey(key);
+      }
+    },
+
+    /** Empties every tier, everywhere. */
+    async clear(): Promise<void> {
+      epoch += 1;
+      hot.clear();
+      await bento.clear();
+    },
+
+    stats: () => ({ ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes } }),
+  };
+}
+export type ResponseCache = ReturnType<typeof createResponseCache>;
