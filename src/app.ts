@@ -21,6 +21,7 @@ import { handleFrameworkError, registerErrorHandling } from './errors.js';
 import { ErrorBody } from './lib/schemas.js';
 import { cachePlugin } from './platform/cache/cache-plugin.js';
 import { dbPlugin } from './platform/db-plugin.js';
+import { cacheMonitoringRoutes } from './platform/monitoring/cache-routes.js';
 import { refuseNonFiniteNumbers } from './platform/finite-numbers.js';
 import { loggerOptions } from './platform/logger.js';
 
@@ -80,6 +81,7 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
         { name: 'catalogue', description: 'brands, models, variants, comparisons and search' },
         { name: 'content', description: 'articles' },
         { name: 'visitors', description: 'leads and newsletter' },
+        { name: 'monitoring', description: 'health, metrics and cache statistics' },
       ],
     },
   });
@@ -96,5 +98,6 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
   await app.register(articleRoutes);
   await app.register(leadRoutes);
   await app.register(newsletterRoutes);
+  await app.register(cacheMonitoringRoutes);
   return app;
 }

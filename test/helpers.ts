@@ -26,8 +26,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** Test configuration: no Redis unless asked for, warm-up off, the rest as production defaults. */
 export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl, autoMigrate: false, autoSeed: false, ...overrides };
+  const base = loadConfig({ LOG_LEVEL: 'silent' });
+  return { ...base, databaseUrl, autoMigrate: false, autoSeed: false, redisUrl: null, cache: { ...base.cache, warmupTimeoutMs: 0 }, ...overrides };
 }
 
 /** Records mail instead of sending it (mail is outside the system). */
@@ -48,10 +50,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions {
+  /** Config on top of testConfig (e.g. redisUrl, short TTLs). */
+  config?: Partial<Config>;
+  /** Share an existing database (a second app instance); it is then not dropped by close(). */
+  database?: TestDatabase;
+}
+
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const mailer = createRecordingMailer();
-  const app = await buildApp({ config: testConfig(database.url), mailer, logger: false });
+  const app = await buildApp({ config: testConfig(database.url, options.config), mailer, logger: false });
   await app.ready();
   return {
     app,
@@ -59,9 +68,14 @@ export async function buildTestApp(): Promise<TestApp> {
     database,
     async close() {
       await app.close();
-      await database.drop();
+      if (options.database === undefined) await database.drop();
     },
   };
+}
+
+/** A Redis key prefix no other test uses, so tests sharing one Redis never see each other's keys. */
+export function uniqueRedisPrefix(): string {
+  return `gzt${randomBytes(4).toString('hex')}`;
 }
 
 export { createPool, inject };

@@ -6,13 +6,14 @@
  */
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
-import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
+import { redisDriver } from 'bentocache/drivers/redis';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
-import { closeRedis, createRedis } from '../redis.js';
+import { closeRedis, createRedis, waitForRedis } from '../redis.js';
 import { createCacheStats } from './cache-stats.js';
 import { createHotTier } from './hot-tier.js';
+import { redisBus } from './redis-bus.js';
 import { createResponseCache, type ResponseCache } from './response-cache.js';
 
 declare module 'fastify' {
@@ -21,9 +22,17 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A load slower than this, with an expired entry still in grace, answers with that entry (STALE) and
+ * finishes in the background. It must not be 0: bentocache then always answers a graced entry first and
+ * refreshes behind it, so the first request after an invalidation would still see the old answer.
+ */
+const SLOW_LOAD_MS = 2_000;
 /** After an L2 (Redis) error, skip Redis for this long instead of paying a timeout on every request. */
 const L2_CIRCUIT_BREAKER_MS = 5_000;
 const BYTES_PER_MB = 1024 * 1024;
+/** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
+const REDIS_STARTUP_WAIT_MS = 3_000;
 
 export interface CachePluginOptions {
   config: Config;
@@ -37,18 +46,22 @@ export const cachePlugin = fp<CachePluginOptions>(
     const connections: Redis[] = [];
     if (config.redisUrl !== null) {
       const l2 = createRedis(config.redisUrl, { name: 'gadizone-cache' });
-      // The bus queues while disconnected so its subscription survives a start before Redis is up.
-      const bus = createRedis(config.redisUrl, { name: 'gadizone-cache-bus', offlineQueue: true });
-      connections.push(l2, bus);
-      store.useL2Layer(redisDriver({ connection: l2 })).useBus(redisBusDriver({ connection: bus }));
+      connections.push(l2);
+      if (!(await waitForRedis(l2, REDIS_STARTUP_WAIT_MS))) {
+        app.log.warn('Redis is not reachable: the cache serves from this process only until it is');
+      }
+      store.useL2Layer(redisDriver({ connection: l2 })).useBus(redisBus(config.redisUrl));
     }
     const bento = new BentoCache({
       default: 'api',
       prefix: `${config.redisPrefix}:cache`,
       stores: { api: store },
       l2CircuitBreakerDuration: L2_CIRCUIT_BREAKER_MS,
+      timeout: SLOW_LOAD_MS,
     });
     const cache = createResponseCache({ bento, hot: createHotTier(Math.floor(memoryBytes / 2)), stats: createCacheStats(), config: config.cache });
+    // Create the store (and subscribe the bus) now, not on the first request.
+    bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
     app.decorate('cache', cache);
     app.addHook('onClose', async () => {

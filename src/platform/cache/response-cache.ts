@@ -79,9 +79,10 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
 
   async function load<T>(key: string, route: CachedRoute<T>, request: FastifyRequest, reply: FastifyReply, run: () => Promise<T>) {
     let loaded = false;
-    let failed = false;
+    let failure: unknown = undefined;
     lastTier.delete(key);
-    const stored = await bento.getOrSet<StoredAnswer>({
+    const stored = await bento
+      .getOrSet<StoredAnswer>({
       key,
       ttl: config.ttl[route.ttl] * 1000,
       grace: graceMs > 0 ? graceMs : false,
@@ -96,7 +97,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
           return { body, hash: hashBody(body), status: 200, tags, storedAt: Date.now() };
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500 || route.errorTags === undefined) {
-            failed = true;
+            failure = error;
             throw error;
           }
           const tags = route.errorTags(request);
@@ -106,10 +107,14 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
           return { body, hash: hashBody(body), status: error.status, tags, storedAt: Date.now() };
         }
       },
-    });
+      })
+      // bentocache wraps a failed load in its own error; callers (and the error handler) want the original.
+      .catch((error: unknown) => {
+        throw failure ?? error;
+      });
     const tier = lastTier.get(key);
     lastTier.delete(key);
-    const outcome: Outcome = failed || tier === 'stale' ? 'stale' : loaded ? 'miss' : (tier ?? 'l1');
+    const outcome: Outcome = failure !== undefined || tier === 'stale' ? 'stale' : loaded ? 'miss' : (tier ?? 'l1');
     return { stored, outcome };
   }
 
