@@ -1,52 +1,74 @@
 /**
- * Runs the app: starts the embedded PostgreSQL when no DATABASE_URL is set, builds the app, seeds an empty
- * embedded catalogue, listens, and shuts down gracefully on SIGTERM/SIGINT (in-flight requests finish
- * within SHUTDOWN_TIMEOUT_MS, then the pool and the embedded database close).
+ * Runs one app process: builds the app over a ready database, warms the cache, listens, and stops
+ * gracefully. `stop()` drains first (every answer says `Connection: close`, so keep-alive clients move to
+ * another process instead of having an idle connection cut under them), then closes the server (in-flight
+ * requests finish within SHUTDOWN_TIMEOUT_MS), then the database it opened. Cluster supervision is in
+ * cluster.ts; both start here.
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { openDatabase } from './cli/database.js';
+import { openDatabase, type OpenDatabase } from './cli/database.js';
 import type { Config } from './config.js';
+import { runMigrations } from './db/migrate.js';
 import { seedCurated } from './db/seed/curated.js';
+import { warmUp } from './platform/cache/warm-up.js';
+import { createPool } from './platform/db.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** Drain, close, release the database; idempotent. */
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const started = Date.now();
-  const database = await openDatabase(config, (line) => console.error(`[postgres] ${line}`));
-  let app: FastifyInstance;
+/**
+ * Opens the database for serving: starts the embedded one if there is no DATABASE_URL, applies migrations
+ * when AUTO_MIGRATE is on, and loads the curated catalogue into an empty one when AUTO_SEED is on.
+ */
+export async function prepareDatabase(config: Config, log: (message: string) => void): Promise<OpenDatabase> {
+  const database = await openDatabase(config, (line) => log(`[postgres] ${line}`));
+  const pool = createPool(database.config.databaseUrl, { ...config.pool, max: 2, statementTimeoutMs: 0 }, 'gadizone-setup');
   try {
-    app = await buildApp({ config: database.config });
+    if (config.autoMigrate) await runMigrations(pool);
+    if (config.autoSeed) {
+      const { rows } = await pool.query<{ brands: number }>('SELECT count(*)::int AS brands FROM brands');
+      if ((rows[0]?.brands ?? 0) === 0) {
+        const summary = await seedCurated(pool);
+        log(`empty catalogue: loaded the curated seed data (${summary.brands} brands, ${summary.variants} variants)`);
+      }
+    }
   } catch (error) {
+    await pool.end();
     await database.close();
     throw error;
   }
+  await pool.end();
+  return database;
+}
+
+/** Serves on config.port. With `database` given (a cluster worker), uses it and leaves closing it to its owner. */
+export async function startServer(config: Config, database?: OpenDatabase): Promise<RunningServer> {
+  const started = Date.now();
+  const owned = database ?? (await prepareDatabase(config, (line) => console.error(line)));
+  let app: FastifyInstance;
   try {
-    if (config.autoSeed) {
-      const { rows } = await app.pg.query<{ brands: number }>('SELECT count(*)::int AS brands FROM brands');
-      if ((rows[0]?.brands ?? 0) === 0) {
-        const summary = await seedCurated(app.pg);
-        app.log.info(summary, 'empty catalogue: loaded the curated seed data');
-      }
-    }
+    app = await buildApp({ config: { ...owned.config, autoMigrate: false } });
+  } catch (error) {
+    if (database === undefined) await owned.close();
+    throw error;
+  }
+  try {
+    if (config.cache.warmupTimeoutMs > 0) app.log.info(await warmUp(app, config.cache.warmupTimeoutMs), 'cache warmed');
     const url = await app.listen({ port: config.port, host: config.host });
-    app.log.info({ url, startupMs: Date.now() - started, embedded: config.embedded }, 'gadizone is serving');
+    app.log.info({ url, startupMs: Date.now() - started, pid: process.pid }, 'gadizone is serving');
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
-        const timer = setTimeout(() => {
-          app.log.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms: closing connections`);
-          app.server.closeAllConnections();
-        }, config.shutdownTimeoutMs);
         try {
-          await app.close();
+          await drain(app, config.shutdownDrainMs);
+          await closeWithin(app, config.shutdownTimeoutMs);
         } finally {
-          clearTimeout(timer);
-          await database.close();
+          if (database === undefined) await owned.close();
         }
       })();
       return stopping;
@@ -54,7 +76,27 @@ export async function startServer(config: Config): Promise<RunningServer> {
     return { app, url, stop };
   } catch (error) {
     await app.close().catch(() => undefined);
-    await database.close();
+    if (database === undefined) await owned.close();
     throw error;
+  }
+}
+
+/** Answers everything with `Connection: close` for `ms`, so clients finish their keep-alive connections. */
+async function drain(app: FastifyInstance, ms: number): Promise<void> {
+  if (ms <= 0) return;
+  app.server.prependListener('request', (_request, response) => response.setHeader('connection', 'close'));
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Closes the app; connections still open after `timeoutMs` are cut. */
+async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<void> {
+  const timer = setTimeout(() => {
+    app.log.error(`shutdown took longer than ${timeoutMs} ms: closing connections`);
+    app.server.closeAllConnections();
+  }, timeoutMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,18 +1,21 @@
 /**
- * Decorates the app with `cache` (a ResponseCache). Embedded mode: memory tiers only. With REDIS_URL:
- * bentocache adds Redis as L2 and a Redis bus that keeps every process's memory tiers coherent. A Redis
+ * Decorates the app with `cache` (a ResponseCache). Embedded mode: memory tiers only (cluster workers of
+ * one host share invalidations over IPC). With REDIS_URL: bentocache adds Redis as L2 and a Redis bus that
+ * keeps every process's memory tiers coherent. A Redis
  * that is down costs nothing but the shared tier: answers keep coming from memory and the database, and the
  * connections reconnect by themselves.
  */
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
+import cluster from 'node:cluster';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import { closeRedis, createRedis, waitForRedis } from '../redis.js';
 import { createCacheStats } from './cache-stats.js';
 import { createHotTier } from './hot-tier.js';
+import { ipcBus } from './ipc-bus.js';
 import { redisBus } from './redis-bus.js';
 import { createResponseCache, type ResponseCache } from './response-cache.js';
 
@@ -51,6 +54,9 @@ export const cachePlugin = fp<CachePluginOptions>(
         app.log.warn('Redis is not reachable: the cache serves from this process only until it is');
       }
       store.useL2Layer(redisDriver({ connection: l2 })).useBus(redisBus(config.redisUrl));
+    } else if (cluster.isWorker) {
+      // Workers of one host without Redis keep their memory tiers coherent through the primary.
+      store.useBus(ipcBus());
     }
     const bento = new BentoCache({
       default: 'api',

@@ -43,6 +43,9 @@ const STALE_RETRY_MS = 5_000;
 /** Keys longer than this (long search strings) are hashed so Redis keys stay small. */
 const MAX_PLAIN_KEY_LENGTH = 200;
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Where bentocache keeps a tag's invalidation time (its tag system's key prefix), and for how long. */
+const TAG_KEY_PREFIX = '___bc:t:';
+const TAG_RECORD_MS = 10 * 24 * 3600 * 1000;
 
 const X_CACHE: Record<Exclude<Outcome, 'notModified'>, string> = { memory: 'HIT', l1: 'HIT', l2: 'HIT', miss: 'MISS', stale: 'STALE' };
 
@@ -182,7 +185,12 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
       await bento.deleteByTag({ tags });
     },
 
-    /** Called for the bus messages other processes publish: keep the memory tier as exact as bentocache's L1. */
+    /**
+     * Called for the bus messages other processes publish: keep the memory tier as exact as bentocache's
+     * L1. For a tag invalidation, also record it in this process's bentocache (without publishing again):
+     * bentocache itself would re-read the tag's time from L2, which does not exist without Redis and may
+     * have missed the write when Redis faltered; the time we received it is never earlier than the write.
+     */
     onRemoteChange(type: string, keys: string[]): void {
       epoch += 1;
       if (type === 'clear') {
@@ -190,8 +198,12 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
         return;
       }
       for (const key of keys) {
-        if (key.startsWith('___bc:t:')) hot.deleteTags([key.slice('___bc:t:'.length)]);
-        else hot.deleteKey(key);
+        if (!key.startsWith(TAG_KEY_PREFIX)) {
+          hot.deleteKey(key);
+          continue;
+        }
+        hot.deleteTags([key.slice(TAG_KEY_PREFIX.length)]);
+        if (type === 'set') void bento.set({ key, value: Date.now(), ttl: TAG_RECORD_MS, grace: TAG_RECORD_MS, skipBusNotify: true, skipL2Write: true }).catch(() => undefined);
       }
     },
 

@@ -1,0 +1,103 @@
+/**
+ * `gadizone serve --workers 2` as a real process tree: both workers serve, a killed worker is replaced,
+ * and SIGHUP replaces every worker under load with zero failed
+ * requests. Runs once, in the embedded project: the engine does not matter here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
+import autocannon from 'autocannon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, inject, type TestDatabase } from '../helpers.js';
+import { freePort } from '../setup/redis-server.js';
+
+let database: TestDatabase;
+let primary: ChildProcess;
+let base: string;
+let output = '';
+
+/** Which worker answers a request on a new connection (fetch would reuse one keep-alive connection). */
+function pidOf(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = get(`${base}/api/monitoring/cache`, { agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve((JSON.parse(body) as { pid: number }).pid));
+    });
+    request.on('error', reject);
+    request.setTimeout(2_000, () => request.destroy(new Error('no answer in 2 s')));
+  });
+}
+
+/** Workers answering, sampled over new connections (the primary spreads connections round-robin). */
+async function workerPids(samples = 12): Promise<Set<number>> {
+  const pids = new Set<number>();
+  for (let i = 0; i < samples; i += 1) pids.add(await pidOf());
+  return pids;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not answering yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out; server output:\n${output.slice(-3000)}`);
+}
+
+describe.runIf(inject('engine') === 'embedded')('gadizone serve --workers 2', () => {
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    primary = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--workers', '2'], {
+      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: '', SHUTDOWN_DRAIN_MS: '500', CACHE_WARMUP_TIMEOUT_MS: '2000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    primary.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    primary.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until(async () => (await workerPids(6)).size === 2, 90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (primary.exitCode === null) {
+      const exited = new Promise((r) => primary.once('exit', r));
+      primary.kill('SIGTERM');
+      await exited;
+    }
+    await database.drop();
+  }, 60_000);
+
+  it('replaces a worker that dies', async () => {
+    const before = await workerPids();
+    const [victim] = [...before];
+    process.kill(victim!, 'SIGKILL');
+    await until(async () => {
+      const now = await workerPids();
+      return now.size === 2 && !now.has(victim!);
+    }, 60_000);
+  }, 70_000);
+
+  it('replaces every worker on SIGHUP with zero failed requests under load', async () => {
+    const before = await workerPids();
+    const load = autocannon({
+      url: `${base}/api/models?bodyType=suv`,
+      connections: 20,
+      duration: 14,
+      requests: [{ method: 'GET', path: '/api/models?bodyType=suv' }, { method: 'GET', path: '/api/brands' }],
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    primary.kill('SIGHUP');
+    const result = await load;
+    const after = await workerPids();
+    expect([...after].some((pid) => before.has(pid)), `workers before ${[...before]} after ${[...after]}`).toBe(false);
+    expect(after.size).toBe(2);
+    expect(result.errors, 'connection errors').toBe(0);
+    expect(result.timeouts).toBe(0);
+    expect(result.non2xx).toBe(0);
+    expect(result.requests.total).toBeGreaterThan(500);
+  }, 60_000);
+});
