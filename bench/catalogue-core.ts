@@ -84,7 +84,8 @@ async function latency(port: number) {
   const times: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const t0 = performance.now();
-    const response = await fetch(`http://127.0.0.1:${port}${HOT_QUERY}`);
+    // A distinct priceMax per request (one rupee apart) is a distinct cache key: every request reaches PostgreSQL.
+    const response = await fetch(`http://127.0.0.1:${port}${HOT_QUERY.replace('priceMax=1500000', `priceMax=${1_500_000 - i}`)}`);
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`${HOT_QUERY} answered ${response.status}`);
     times.push(performance.now() - t0);
@@ -149,5 +150,5 @@ if (process.env.BENCH_DATABASE_URL) results.push(['server', await server(process
 for (const [name, r] of results) {
   rows.push(`| ${name} | ${fmt(r.cold.ms)} ms | ${fmt(r.warm.ms)} ms | ${fmt(r.warm.nodeRssMb)} MB | ${name === 'embedded' ? `${fmt(r.warm.pgRssMb)} MB` : '(external)'} | ${fmt(r.hot.p50)} ms | ${fmt(r.hot.p99)} ms |`);
 }
-console.log(`gadizone ${version} — ${HOT_QUERY}, ${REQUESTS} sequential uncached requests\n`);
+console.log(`gadizone ${version} — ${HOT_QUERY}, ${REQUESTS} sequential uncached requests (priceMax varied by a rupee each)\n`);
 console.log(rows.join('\n'));

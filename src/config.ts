@@ -63,6 +63,8 @@ export interface Config {
   readonly embeddedDbPort: number;
   readonly pool: DatabasePoolConfig;
   readonly logLevel: LogLevel;
+  /** One log line per request: `all`, `errors` (4xx and 5xx only) or `none`. Default all. */
+  readonly accessLog: 'all' | 'errors' | 'none';
   /** Run pending migrations at start-up. Default: on in embedded mode, off with a server database. */
   readonly autoMigrate: boolean;
   /** Load the curated catalogue at start-up when the database has none. Default: on in embedded mode. */
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedDbPort: read.int('EMBEDDED_DB_PORT', 54329, 1024, 65535),
     pool,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    accessLog: read.oneOf('ACCESS_LOG', ['all', 'errors', 'none'] as const, 'all'),
     autoMigrate: read.bool('AUTO_MIGRATE', databaseUrl === null),
     autoSeed: read.bool('AUTO_SEED', databaseUrl === null),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

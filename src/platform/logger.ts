@@ -1,7 +1,16 @@
-import type { FastifyServerOptions } from 'fastify';
+/**
+ * Logging: pino JSON lines with credentials and personal data redacted, one access line per request
+ * (request id, method, route, status, duration) written by an onResponse hook, and per-request child
+ * loggers created only when a request actually logs something.
+ *
+ * Why lazy children: Fastify gives every request `logger.child({ reqId })`, and pino builds a child (its
+ * bindings serialised, redaction and serializers carried over) whether or not anything is logged. Most
+ * requests never log; those that do get the real child on their first line.
+ */
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString, Logger } from 'pino';
 import type { Config } from '../config.js';
 
-/** pino options: JSON lines, with credentials and personal data redacted wherever they appear. */
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
@@ -10,4 +19,90 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
       censor: '[redacted]',
     },
   };
+}
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
+
+/** A request's logger: forwards to a real pino child made on first use, and skips disabled levels for free. */
+class LazyChildLogger {
+  #child: Logger | undefined;
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private real(): Logger {
+    this.#child ??= this.parent.child(this.bindings, this.options);
+    return this.#child;
+  }
+
+  private write(level: Level, args: LogArgs): void {
+    if (this.parent.isLevelEnabled(level)) (this.real()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  get level(): LevelWithSilentOrString {
+    return this.#child?.level ?? this.parent.level;
+  }
+  set level(level: LevelWithSilentOrString) {
+    this.real().level = level;
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.#child?.isLevelEnabled(level) ?? this.parent.isLevelEnabled(level);
+  }
+  fatal(...args: LogArgs) {
+    this.write('fatal', args);
+  }
+  error(...args: LogArgs) {
+    this.write('error', args);
+  }
+  warn(...args: LogArgs) {
+    this.write('warn', args);
+  }
+  info(...args: LogArgs) {
+    this.write('info', args);
+  }
+  debug(...args: LogArgs) {
+    this.write('debug', args);
+  }
+  trace(...args: LogArgs) {
+    this.write('trace', args);
+  }
+  silent() {}
+  child(bindings: Bindings, options?: ChildLoggerOptions): Logger {
+    return this.real().child(bindings, options);
+  }
+}
+
+/** Fastify `childLoggerFactory` (the app's logger is pino, configured by loggerOptions). */
+export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  return new LazyChildLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger;
+}
+
+/** Query parameters that carry secrets or personal data (a confirmation token in a link, say). */
+const SECRET_PARAMS = /([?&](?:token|email|phone|password)=)[^&]*/gi;
+
+/**
+ * One access line per request, from the app logger (no per-request child): `all` at info, `errors` only
+ * for 4xx/5xx answers (at info and warn), `none` leaves it to the proxy or CDN in front.
+ */
+export function registerAccessLog(app: FastifyInstance, mode: Config['accessLog']): void {
+  if (mode === 'none') return;
+  app.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    if (mode === 'all' || status >= 400) {
+      const line = {
+        reqId: request.id,
+        method: request.method,
+        url: request.url.replace(SECRET_PARAMS, '$1[redacted]'),
+        route: request.routeOptions.url,
+        status,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      if (status >= 500) app.log.warn(line, 'request');
+      else app.log.info(line, 'request');
+    }
+    done();
+  });
 }

@@ -31,6 +31,14 @@ describe('articles', () => {
     expect(guides.body.data.every((a: { category: string }) => a.category === 'guide')).toBe(true);
   });
 
+  it('projects fields= from the allowlist and refuses others', async () => {
+    const { body } = await get('/api/articles?fields=slug,title&limit=3');
+    expect(body.data.every((a: object) => Object.keys(a).sort().join() === 'slug,title')).toBe(true);
+    const refused = await get('/api/articles?fields=slug,bodyMarkdown');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('returns one article with its markdown body, 404 otherwise', async () => {
     const { body } = await get('/api/articles?limit=1');
     const one = await get(`/api/articles/${body.data[0].slug}`);

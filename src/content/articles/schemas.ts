@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BrandRef, ListOf, One, PagingQuery, Slug, StringEnum } from '../../lib/schemas.js';
+import { BrandRef, FieldsQuery, ListOf, One, PagingQuery, Slug, StringEnum } from '../../lib/schemas.js';
 
 export const ARTICLE_CATEGORIES = ['news', 'review', 'guide', 'comparison'] as const;
+export const ARTICLE_FIELDS = ['slug', 'title', 'summary', 'category', 'author', 'tags', 'publishedAt', 'models'] as const;
 
 export const ArticleSummary = Type.Object({
   slug: Type.String(),
@@ -25,10 +26,11 @@ export const ArticleListQuery = Type.Object(
     model: Type.Optional(Slug),
     sort: StringEnum(['newest'] as const, { default: 'newest' }),
     ...PagingQuery,
+    fields: FieldsQuery(ARTICLE_FIELDS),
   },
   { additionalProperties: false },
 );
 export type ArticleListQuery = Static<typeof ArticleListQuery>;
 
-export const ArticleList = ListOf(ArticleSummary);
+export const ArticleList = ListOf(Type.Partial(ArticleSummary));
 export const ArticleOne = One(ArticleDetail);

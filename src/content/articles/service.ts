@@ -1,4 +1,5 @@
 import { notFound } from '../../errors.js';
+import { project } from '../../lib/pagination.js';
 import type { ArticleRepository, ArticleRow } from './repository.js';
 import type { ArticleDetail, ArticleListQuery, ArticleSummary } from './schemas.js';
 
@@ -17,7 +18,7 @@ export function createArticleService(articles: ArticleRepository) {
   return {
     async list(request: ArticleListQuery) {
       const { rows, pagination } = await articles.list(request);
-      return { data: rows.map(toSummary), pagination };
+      return { data: project(rows.map(toSummary), request.fields), pagination };
     },
 
     async get(slug: string): Promise<ArticleDetail> {

@@ -65,7 +65,9 @@ export const cachePlugin = fp<CachePluginOptions>(
       l2CircuitBreakerDuration: L2_CIRCUIT_BREAKER_MS,
       timeout: SLOW_LOAD_MS,
     });
-    const cache = createResponseCache({ bento, hot: createHotTier(Math.floor(memoryBytes / 2)), stats: createCacheStats(), config: config.cache });
+    const hot = createHotTier(Math.floor(memoryBytes / 2));
+    const stats = createCacheStats();
+    const cache = createResponseCache({ bento, hot, stats, config: config.cache });
     // Create the store (and subscribe the bus) now, not on the first request.
     bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));

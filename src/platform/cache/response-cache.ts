@@ -56,6 +56,11 @@ export interface ResponseCacheDeps {
   config: CacheConfig;
 }
 
+/** The Cache-Control of every cached answer: browsers, then CDNs, may keep it; stale copies bridge outages. */
+export function cacheControlFor(config: CacheConfig): string {
+  return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
+}
+
 /** `name?a=1&b=x`: validated params and query (defaults applied), sorted, so equivalent URLs share a key. */
 export function cacheKey(name: string, params: unknown, query: unknown): string {
   const parts: string[] = [];
@@ -74,7 +79,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
   /** Bumped by every invalidation: a fill that started before one must not store what it read. */
   let epoch = 0;
   const graceMs = config.graceS * 1000;
-  const cacheControl = `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
+  const cacheControl = cacheControlFor(config);
 
   bento.on('cache:hit', ({ key, layer, graced }: { key: string; layer: 'l1' | 'l2'; graced: boolean }) => {
     if (!key.startsWith('___bc:')) lastTier.set(key, graced ? 'stale' : layer);

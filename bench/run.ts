@@ -1,0 +1,230 @@
+/**
+ * `npm run bench`: what one process (or a cluster) of gadizone serves on this machine, each figure as a
+ * ratio to a bare Fastify route measured in the same run (the machine is shared and noisy; ratios travel).
+ *   (a) ceiling: bare Fastify, precomputed 2 KB body, measured again right before every scenario
+ *   (b) cached: /api/brands, /api/models?page=1, /api/models/:slug (top 50), and the 304 path
+ *   (c) uncached filtered lists on a 200,000-variant catalogue (every request a new cache key)
+ *   (d) a realistic mix: 70% cached reads, 20% filtered lists and search, 5% compare, 5% writes
+ * Loopback only, bounded in time. Writes bench/results/<date>-<mode>-w<N>.json and .md.
+ *
+ *   npm run bench                                              # embedded PostgreSQL, 1 process
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379 \
+ *     npm run bench -- --workers 2                             # server PostgreSQL + Redis, 2 workers
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpuMs, descendants, ensureDatabase, gadizone, gadizoneSync, pssKb, rssKb, stop, waitFor } from './lib.js';
+import { buildMix } from './mix.js';
+
+const { values } = parseArgs({
+  options: { workers: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '100' } },
+});
+const WORKERS = Number(values.workers);
+const DURATION_S = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const CATALOGUE_VARIANTS = 200_000;
+const CEILING_PORT = 3390;
+const APP_PORT = 3391;
+const APP = `http://127.0.0.1:${APP_PORT}`;
+const mode = process.env.BENCH_DATABASE_URL ? 'server' : 'embedded';
+
+function isPostgres(pid: number): boolean {
+  try {
+    return execFileSync('cat', [`/proc/${pid}/comm`], { encoding: 'utf8' }).trim() === 'postgres';
+  } catch {
+    return false;
+  }
+}
+
+type Scenario = () => Promise<Omit<Row, 'ratio' | 'ceilingRps'>>;
+
+interface Row {
+  name: string;
+  rps: number;
+  /** CPU time the server side (app processes and the database) spent per request, in µs. */
+  cpuUsPerRequest: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  hitRate: number | null;
+  ratio: number;
+  /** The ceiling measured right before this scenario. */
+  ceilingRps: number;
+}
+
+/** What a browser or CDN sends; cached answers are served precompressed. */
+const BROWSER_HEADERS = { 'accept-encoding': 'gzip, deflate, br' };
+
+/** The processes serving the current scenario, whose CPU time is charged to it. */
+let serverPids: () => number[] = () => [];
+
+/** PostgreSQL backends serving the bench database on a server PostgreSQL (not our children). */
+function serverPostgresPids(): number[] {
+  if (mode !== 'server') return [];
+  const out = execFileSync('ps', ['-e', '-o', 'pid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes('gadizone_bench'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+const totalCpuMs = () => [...serverPids(), ...serverPostgresPids()].reduce((sum, pid) => sum + cpuMs(pid), 0);
+
+async function load(name: string, options: autocannon.Options, expectStatus = 200): Promise<Omit<Row, 'ratio' | 'ceilingRps'>> {
+  const cpuBefore = totalCpuMs();
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options, headers: { ...BROWSER_HEADERS, ...options.headers } });
+  const cpuUsed = totalCpuMs() - cpuBefore;
+  const unexpected = expectStatus === 200 ? result.non2xx : result.requests.total - (result.statusCodeStats?.[String(expectStatus) as '200']?.count ?? 0);
+  const row = {
+    name,
+    rps: Math.round(result.requests.average),
+    cpuUsPerRequest: Math.round((cpuUsed * 1000) / Math.max(1, result.requests.total)),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + unexpected,
+    requests: result.requests.total,
+    hitRate: null as number | null,
+  };
+  console.error(`  ${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, ${row.cpuUsPerRequest} µs CPU/request`);
+  return row;
+}
+
+async function catalogueEnv(): Promise<Record<string, string>> {
+  if (mode === 'embedded') {
+    const env = { DATA_DIR: join('bench', '.data', 'embedded'), EMBEDDED_DB_PORT: '54391' };
+    console.error(`catalogue: embedded PostgreSQL in ${env.DATA_DIR}, filling to ${CATALOGUE_VARIANTS} variants (once)…`);
+    gadizoneSync(['seed', '--synthetic', String(CATALOGUE_VARIANTS)], env);
+    return env;
+  }
+  const url = await ensureDatabase(process.env.BENCH_DATABASE_URL!, 'gadizone_bench');
+  const env: Record<string, string> = { DATABASE_URL: url };
+  console.error(`catalogue: ${url.replace(/\/\/[^@]*@/, '//')}, filling to ${CATALOGUE_VARIANTS} variants (once)…`);
+  gadizoneSync(['migrate'], env);
+  gadizoneSync(['seed', '--synthetic', String(CATALOGUE_VARIANTS)], env);
+  if (process.env.BENCH_REDIS_URL) Object.assign(env, { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_PREFIX: `gzbench${process.pid}` });
+  return env;
+}
+
+const CEILING = `http://127.0.0.1:${CEILING_PORT}/`;
+let ceilingPid = 0;
+let appPids: () => number[] = () => [];
+
+/** One ceiling measurement; run right before each scenario, so each ratio compares like with like in time. */
+async function ceiling(): Promise<Omit<Row, 'ratio' | 'ceilingRps'>> {
+  serverPids = () => [ceilingPid];
+  try {
+    return await load('(a) ceiling: bare Fastify, 2 KB body', { url: CEILING });
+  } finally {
+    serverPids = appPids;
+  }
+}
+
+async function cachedScenarios(): Promise<Scenario[]> {
+  const models = (await (await fetch(`${APP}/api/models?limit=50&fields=slug`)).json()) as { data: { slug: string }[] };
+  const etag = (await fetch(`${APP}/api/models?page=1`)).headers.get('etag') ?? '';
+  const modelPages = models.data.map((m) => ({ method: 'GET' as const, path: `/api/models/${m.slug}` }));
+  for (const page of modelPages) await fetch(`${APP}${page.path}`);
+  return [
+    () => load('(b) cached /api/brands', { url: `${APP}/api/brands` }),
+    () => load('(b) cached /api/models?page=1', { url: `${APP}/api/models?page=1` }),
+    () => load('(b) cached /api/models/:slug (top 50)', { url: APP, requests: modelPages }),
+    () => load('(b) 304 /api/models?page=1 (If-None-Match)', { url: `${APP}/api/models?page=1`, headers: { 'if-none-match': etag } }, 304),
+  ];
+}
+
+/** Every request a new cache key: priceMax moves by a rupee, over four common filter shapes. */
+async function uncached(): Promise<Omit<Row, 'ratio' | 'ceilingRps'>> {
+  const shapes = ['bodyType=suv&sort=price', 'fuel=petrol&transmission=automatic&sort=-price', 'bodyType=hatchback&fuel=cng', 'seats=7&sort=newest'];
+  let n = 0;
+  return load('(c) uncached filtered /api/models (200k variants)', {
+    url: APP,
+    requests: [
+      {
+        setupRequest: (request) => {
+          n += 1;
+          return { ...request, method: 'GET', path: `/api/models?${shapes[n % shapes.length]}&priceMax=${2_000_000 - n}` };
+        },
+      },
+    ],
+  });
+}
+
+/** Sums the cache counters of every app process (each answers for itself; new connections reach each). */
+async function cacheTotals(): Promise<{ hits: number; requests: number }> {
+  const seen = new Map<number, { memory: number; l1: number; l2: number; notModified: number; requests: number }>();
+  for (let attempt = 0; attempt < 60 && seen.size < WORKERS; attempt += 1) {
+    const report = await new Promise<{ pid: number; total: { memory: number; l1: number; l2: number; notModified: number; requests: number } }>((resolve, reject) => {
+      get(`${APP}/api/monitoring/cache`, { agent: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(JSON.parse(body)));
+      }).on('error', reject);
+    });
+    seen.set(report.pid, report.total);
+  }
+  let hits = 0;
+  let requests = 0;
+  for (const t of seen.values()) {
+    hits += t.memory + t.l1 + t.l2 + t.notModified;
+    requests += t.requests;
+  }
+  return { hits, requests };
+}
+
+async function mix(): Promise<Omit<Row, 'ratio' | 'ceilingRps'>> {
+  const requests = await buildMix(APP);
+  // A live site's cache is warm: one pass through the finite key space first, not measured.
+  await autocannon({ url: APP, connections: CONNECTIONS, duration: 3, requests, headers: BROWSER_HEADERS });
+  const before = await cacheTotals();
+  const row = await load('(d) mix: 70% cached, 20% lists+search, 5% compare, 5% writes', { url: APP, requests });
+  const after = await cacheTotals();
+  return { ...row, hitRate: (after.hits - before.hits) / Math.max(1, after.requests - before.requests) };
+}
+
+const env = await catalogueEnv();
+const ceilingServer = spawn(process.execPath, ['bench/ceiling-server.js'], { env: { ...process.env, PORT: String(CEILING_PORT) }, stdio: ['ignore', 'ignore', 'inherit'] });
+ceilingPid = ceilingServer.pid!;
+console.error(`gadizone serve --workers ${WORKERS} (${mode}${env.REDIS_URL ? ' + Redis' : ''})…`);
+const app = gadizone(['serve', '--workers', String(WORKERS)], { ...env, PORT: String(APP_PORT), WORKERS: String(WORKERS) });
+const all: Row[] = [];
+let memory = { nodeRssMb: 0, postgresPssMb: 0 };
+appPids = () => [app.pid!, ...descendants(app.pid!)];
+serverPids = appPids;
+try {
+  await waitFor(CEILING, 10_000);
+  await waitFor(`${APP}/api/brands`, 180_000);
+  await autocannon({ url: CEILING, connections: CONNECTIONS, duration: 2 });
+  for (const scenario of [...(await cachedScenarios()), uncached, mix]) {
+    const top = await ceiling();
+    const row = await scenario();
+    all.push({ ...row, ratio: row.rps / top.rps, ceilingRps: top.rps });
+  }
+  memory = {
+    nodeRssMb: [app.pid!, ...descendants(app.pid!)].filter((pid) => !isPostgres(pid)).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024,
+    postgresPssMb: descendants(app.pid!).filter(isPostgres).reduce((sum, pid) => sum + pssKb(pid), 0) / 1024,
+  };
+} finally {
+  await stop(app);
+  await stop(ceilingServer);
+}
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+const table = [
+  '| scenario | req/s | ceiling req/s (just before) | ratio to ceiling | p50 ms | p99 ms | errors | hit rate | server CPU µs/req |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...all.map((r) => `| ${r.name} | ${r.rps} | ${r.ceilingRps} | ${r.ratio.toFixed(2)} | ${r.p50} | ${r.p99} | ${r.errors} | ${pct(r.hitRate)} | ${r.cpuUsPerRequest} |`),
+].join('\n');
+const date = new Date().toISOString().slice(0, 10);
+const title = `gadizone bench ${date}: ${mode}${env.REDIS_URL ? ' + Redis' : ''}, ${WORKERS} worker(s), ${CONNECTIONS} connections, ${DURATION_S} s per scenario, ${availableParallelism()} CPUs (load generator on the same machine); after the run: Node RSS ${memory.nodeRssMb.toFixed(0)} MB, embedded PostgreSQL PSS ${memory.postgresPssMb.toFixed(0)} MB`;
+console.log(`\n${title}\n\n${table}\n`);
+await mkdir(join('bench', 'results'), { recursive: true });
+const file = join('bench', 'results', `${date}-${mode}-w${WORKERS}`);
+await writeFile(`${file}.json`, `${JSON.stringify({ date, mode, workers: WORKERS, connections: CONNECTIONS, durationS: DURATION_S, redis: Boolean(env.REDIS_URL), memory, rows: all }, null, 2)}\n`);
+await writeFile(`${file}.md`, `# ${title}\n\nCommand: \`${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… ' : ''}${process.env.BENCH_REDIS_URL ? 'BENCH_REDIS_URL=… ' : ''}npm run bench -- --workers ${WORKERS}\`\n\n${table}\n`);
+console.error(`wrote ${file}.json and .md`);
