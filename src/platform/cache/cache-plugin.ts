@@ -34,6 +34,8 @@ const SLOW_LOAD_MS = 2_000;
 /** After an L2 (Redis) error, skip Redis for this long instead of paying a timeout on every request. */
 const L2_CIRCUIT_BREAKER_MS = 5_000;
 const BYTES_PER_MB = 1024 * 1024;
+/** Upper bound on entry count in bentocache's L1 (lru-cache preallocates per entry, so not unbounded). */
+const L1_MAX_ENTRIES = 200_000;
 /** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
 const REDIS_STARTUP_WAIT_MS = 3_000;
 
@@ -45,7 +47,8 @@ export const cachePlugin = fp<CachePluginOptions>(
   async (app, { config }) => {
     const memoryBytes = config.cache.memoryMb * BYTES_PER_MB;
     // Half of the memory budget holds final bytes (hot tier), half bentocache's serialised L1.
-    const store = bentostore().useL1Layer(memoryDriver({ maxSize: Math.floor(memoryBytes / 2), serialize: true }));
+    // bentocache's memory tier defaults to 1,000 entries, fewer than a warm catalogue's hot set: bound by bytes.
+    const store = bentostore().useL1Layer(memoryDriver({ maxSize: Math.floor(memoryBytes / 2), maxItems: L1_MAX_ENTRIES, serialize: true }));
     const connections: Redis[] = [];
     if (config.redisUrl !== null) {
       const l2 = createRedis(config.redisUrl, { name: 'gadizone-cache' });
