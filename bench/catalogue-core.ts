@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { BENCH_ENV } from './lib.js';
 
 const HOT_QUERY = '/api/models?bodyType=suv&priceMax=1500000&sort=price';
 const REQUESTS = 300;
@@ -60,7 +61,7 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
 }
 
 function serve(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['bin/gadizone.js', 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['bin/gadizone.js', 'serve'], { env: { ...process.env, ...BENCH_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -96,7 +97,7 @@ async function latency(port: number) {
 }
 
 function seed(env: Record<string, string>) {
-  execFileSync(process.execPath, ['bin/gadizone.js', 'seed', '--synthetic', String(CATALOGUE_VARIANTS)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['bin/gadizone.js', 'seed', '--synthetic', String(CATALOGUE_VARIANTS)], { env: { ...process.env, ...BENCH_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function embedded() {

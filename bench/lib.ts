@@ -1,5 +1,6 @@
 /** Helpers shared by the benchmarks: child processes, readiness, memory, a bench catalogue. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export function rssKb(pid: number): number {
@@ -66,13 +67,24 @@ export async function waitFor(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * The environment every benchmarked server gets: warnings-only logs; the load generator's loopback
+ * address on the rate-limit allowlist (otherwise the public tier, 60 requests a minute per client
+ * address, would answer nearly everything with 429); a JWT secret for runs against a server database.
+ */
+export const BENCH_ENV = {
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_ALLOWLIST: '127.0.0.1,::1',
+  JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+};
+
 /** Runs the built CLI (`bin/gadizone.js`); stderr passes through so failures are visible. */
 export function gadizone(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['bin/gadizone.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['bin/gadizone.js', ...args], { env: { ...process.env, ...BENCH_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export function gadizoneSync(args: string[], env: Record<string, string>): void {
-  execFileSync(process.execPath, ['bin/gadizone.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['bin/gadizone.js', ...args], { env: { ...process.env, ...BENCH_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

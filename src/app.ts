@@ -4,8 +4,11 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { authPlugin } from './admin/auth/auth-plugin.js';
+import { adminRoutes } from './admin/routes.js';
 import { brandRoutes } from './catalogue/brands/routes.js';
 import { compareRoutes } from './catalogue/compare/routes.js';
 import { comparisonRoutes } from './catalogue/comparisons/routes.js';
@@ -21,6 +24,9 @@ import { handleFrameworkError, registerErrorHandling } from './errors.js';
 import { ErrorBody } from './lib/schemas.js';
 import { cachePlugin } from './platform/cache/cache-plugin.js';
 import { dbPlugin } from './platform/db-plugin.js';
+import { outboxPlugin } from './platform/outbox-plugin.js';
+import { rateLimitPlugin } from './platform/rate-limit/rate-limit-plugin.js';
+import { securityPlugin } from './platform/security-plugin.js';
 import { cacheMonitoringRoutes } from './platform/monitoring/cache-routes.js';
 import { refuseNonFiniteNumbers } from './platform/finite-numbers.js';
 import { lazyChildLogger, loggerOptions, registerAccessLog } from './platform/logger.js';
@@ -78,7 +84,7 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
       info: {
         title: 'gadizone API',
         version: '1.0.0',
-        description: 'The public catalogue API: brands, models, variants, comparisons, search, articles, leads and newsletter.',
+        description: 'The public catalogue API (brands, models, variants, comparisons, search, articles, leads, newsletter) and the admin API.',
       },
       servers: [{ url: config.publicUrl }],
       tags: [
@@ -86,13 +92,20 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
         { name: 'content', description: 'articles' },
         { name: 'visitors', description: 'leads and newsletter' },
         { name: 'monitoring', description: 'health, metrics and cache statistics' },
+        { name: 'admin', description: 'the back office: sign in, then send Authorization: Bearer <access token>' },
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // The docs page sets its own CSP (it needs inline styles), overriding the strict one for its routes only.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  await app.register(cookie);
+  await app.register(securityPlugin, { config });
   await app.register(dbPlugin, { config });
   await app.register(cachePlugin, { config });
+  await app.register(rateLimitPlugin, { config });
+  await app.register(outboxPlugin);
+  await app.register(authPlugin, { config });
   await app.register(brandRoutes);
   await app.register(modelRoutes);
   await app.register(variantRoutes);
@@ -103,5 +116,6 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
   await app.register(leadRoutes);
   await app.register(newsletterRoutes);
   await app.register(cacheMonitoringRoutes);
+  await app.register(adminRoutes);
   return app;
 }

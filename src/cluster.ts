@@ -12,6 +12,8 @@ import { pino } from 'pino';
 import type { Config } from './config.js';
 import { relayBusMessages } from './platform/cache/ipc-bus.js';
 import { prepareDatabase } from './server.js';
+import { withSecrets } from './platform/secrets.js';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 
 /** A worker that has not started listening this long after fork is considered failed. */
 const START_TIMEOUT_MS = 120_000;
@@ -53,8 +55,11 @@ function waitForExit(worker: Worker, timeoutMs: number): Promise<void> {
 export async function runPrimary(config: Config, workerCount: number): Promise<void> {
   const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'primary' } });
   const database = await prepareDatabase(config, (line) => log.info(line));
-  // Workers reach the database the primary prepared; they neither migrate nor seed.
-  const workerEnv = { DATABASE_URL: database.config.databaseUrl, AUTO_MIGRATE: 'false', AUTO_SEED: 'false' };
+  const { jwtSecret } = await withSecrets(config);
+  // Without Redis, the workers' rate-limit counters live here, exact for the whole host.
+  new RateLimiterClusterMaster();
+  // Workers reach the database the primary prepared (they neither migrate nor seed) and sign with one key.
+  const workerEnv = { DATABASE_URL: database.config.databaseUrl, AUTO_MIGRATE: 'false', AUTO_SEED: 'false', JWT_SECRET: jwtSecret ?? '' };
   const live = new Set<Worker>();
   const retiring = new Set<Worker>();
   let stopping = false;

@@ -50,6 +50,31 @@ export interface CacheConfig {
   readonly warmupTimeoutMs: number;
 }
 
+/** One rate-limit tier: at most `points` requests per `durationS` seconds per key. */
+export interface RateLimitRule {
+  readonly points: number;
+  readonly durationS: number;
+}
+
+export interface RateLimitConfig {
+  /** Off only for load tests run against an isolated copy; on by default. */
+  readonly enabled: boolean;
+  /** Login attempts per client IP. Default 5 per 15 min. */
+  readonly auth: RateLimitRule;
+  /** Public API requests per client IP. Default 60 per min. */
+  readonly public: RateLimitRule;
+  /** Admin writes per user. Default 20 per min. */
+  readonly modify: RateLimitRule;
+  /** Bulk imports and exports per user. Default 10 per hour. */
+  readonly bulk: RateLimitRule;
+  /** Newsletter sign-ups per email address. Default 1 per hour. */
+  readonly newsletter: RateLimitRule;
+  /** Leads per client IP. Default 10 per hour. */
+  readonly leads: RateLimitRule;
+  /** Client addresses or CIDR ranges never limited (monitoring, your own load tests). Default none. */
+  readonly allowlist: readonly string[];
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -84,6 +109,11 @@ export interface Config {
   readonly cache: CacheConfig;
   /** App processes `serve` runs (Node cluster). Default: CPU count with a server database, 1 embedded. */
   readonly workers: number;
+  /** HMAC secret for access tokens, at least 32 bytes; generated into DATA_DIR in embedded mode. */
+  readonly jwtSecret: string | null;
+  /** Origins allowed to call the API from a browser; `*` allows any origin, never with credentials. */
+  readonly corsOrigins: readonly string[];
+  readonly rateLimits: RateLimitConfig;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +124,10 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const MIN_SECRET_BYTES = 32;
+/** Secrets shown in README and docs: refused, so a copied example never signs real tokens. */
+export const DOCUMENTED_EXAMPLE_SECRETS: readonly string[] = ['replace-me-with-48-random-bytes-from-openssl-rand-base64'];
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -143,6 +177,38 @@ class Reader {
     return fallback;
   }
 
+  /** "N/duration" with a duration of s, m or h: `5/15m`, `60/1m`, `10/1h`. */
+  rate(name: string, fallback: RateLimitRule): RateLimitRule {
+    const value = this.raw(name);
+    if (value === undefined) return Object.freeze(fallback);
+    const match = /^(\d{1,7})\/(\d{1,6})(s|m|h)$/.exec(value);
+    const seconds = match ? Number(match[2]) * { s: 1, m: 60, h: 3_600 }[match[3] as 's' | 'm' | 'h'] : 0;
+    if (!match || Number(match[1]) < 1 || seconds < 1) {
+      this.problems.push(`${name}="${value}": expected requests/duration such as 60/1m, 5/15m or 10/1h`);
+      return Object.freeze(fallback);
+    }
+    return Object.freeze({ points: Number(match[1]), durationS: seconds });
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+
+  /** A secret of at least 32 bytes, not one of the examples in the docs; optional where `optional`. */
+  secret(name: string, optional: boolean): string | null {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (!optional) this.problems.push(`${name}: required with a server database; set at least 32 random bytes (for example: openssl rand -base64 48)`);
+      return null;
+    }
+    if (Buffer.byteLength(value) < MIN_SECRET_BYTES) this.problems.push(`${name}: must be at least ${MIN_SECRET_BYTES} bytes long`);
+    else if (DOCUMENTED_EXAMPLE_SECRETS.includes(value)) this.problems.push(`${name}: is the example from the documentation; generate your own`);
+    return value;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -183,6 +249,21 @@ export function loadConfig(env: Env = process.env): Config {
     staleWhileRevalidateS: read.int('CACHE_STALE_WHILE_REVALIDATE_S', 600, 0, 86_400),
     warmupTimeoutMs: read.int('CACHE_WARMUP_TIMEOUT_MS', 10_000, 0, 600_000),
   };
+  const rateLimits: RateLimitConfig = {
+    enabled: read.bool('RATE_LIMIT_ENABLED', true),
+    auth: read.rate('RATE_LIMIT_AUTH', { points: 5, durationS: 900 }),
+    public: read.rate('RATE_LIMIT_PUBLIC', { points: 60, durationS: 60 }),
+    modify: read.rate('RATE_LIMIT_MODIFY', { points: 20, durationS: 60 }),
+    bulk: read.rate('RATE_LIMIT_BULK', { points: 10, durationS: 3_600 }),
+    newsletter: read.rate('RATE_LIMIT_NEWSLETTER', { points: 1, durationS: 3_600 }),
+    leads: read.rate('RATE_LIMIT_LEADS', { points: 10, durationS: 3_600 }),
+    allowlist: Object.freeze(read.list('RATE_LIMIT_ALLOWLIST')),
+  };
+  const jwtSecret = read.secret('JWT_SECRET', databaseUrl === null);
+  const corsOrigins = read.list('CORS_ORIGINS');
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) read.problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://www.example.com (scheme and host, no path)`);
+  }
   const redisPrefix = read.string('REDIS_PREFIX', 'gz');
   if (!/^[A-Za-z0-9_.-]{1,40}$/.test(redisPrefix)) read.problems.push(`REDIS_PREFIX="${redisPrefix}": expected 1-40 letters, digits, '_', '.' or '-'`);
   const trustProxyRaw = read.string('TRUST_PROXY', 'false');
@@ -207,6 +288,9 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix,
     cache,
     workers: read.int('WORKERS', databaseUrl === null ? 1 : availableParallelism(), 1, 256),
+    jwtSecret,
+    corsOrigins: Object.freeze(corsOrigins),
+    rateLimits: Object.freeze(rateLimits),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze({ ...config, pool: Object.freeze(pool), cache: Object.freeze(cache) });

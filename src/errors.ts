@@ -10,6 +10,15 @@ export const ERROR_STATUS = {
   UNKNOWN_PARAMETER: 400,
   INVALID_CURSOR: 400,
   BAD_REQUEST: 400,
+  WEAK_PASSWORD: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  TOKEN_EXPIRED: 401,
+  REFRESH_TOKEN_INVALID: 401,
+  REFRESH_TOKEN_REUSED: 401,
+  FORBIDDEN: 403,
+  ORIGIN_REJECTED: 403,
+  NOT_FOUND: 404,
   BRAND_NOT_FOUND: 404,
   MODEL_NOT_FOUND: 404,
   VARIANT_NOT_FOUND: 404,
@@ -18,10 +27,17 @@ export const ERROR_STATUS = {
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   IDEMPOTENCY_KEY_CONFLICT: 409,
+  SLUG_TAKEN: 409,
+  EMAIL_TAKEN: 409,
+  REFERENCE_IN_USE: 409,
+  VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
+  IMPORT_INVALID: 422,
+  VERSION_REQUIRED: 428,
+  ACCOUNT_LOCKED: 429,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
@@ -31,6 +47,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export interface ErrorDetail {
   in?: string;
+  /** Bulk import: the 1-based data row (header excluded). */
+  row?: number;
   field?: string;
   message: string;
 }
@@ -41,6 +59,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    /** Response headers that belong to the error (Retry-After on a lockout, say). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -122,6 +142,7 @@ export function errorBody(error: AppError) {
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
   return reply.code(error.status).header('cache-control', 'no-store').send(errorBody(error));
 }
 

@@ -13,6 +13,7 @@ import { runMigrations } from './db/migrate.js';
 import { seedCurated } from './db/seed/curated.js';
 import { warmUp } from './platform/cache/warm-up.js';
 import { createPool } from './platform/db.js';
+import { withSecrets } from './platform/secrets.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -52,7 +53,7 @@ export async function startServer(config: Config, database?: OpenDatabase): Prom
   const owned = database ?? (await prepareDatabase(config, (line) => console.error(line)));
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config: { ...owned.config, autoMigrate: false } });
+    app = await buildApp({ config: await withSecrets({ ...owned.config, autoMigrate: false }) });
   } catch (error) {
     if (database === undefined) await owned.close();
     throw error;

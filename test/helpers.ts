@@ -26,10 +26,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Test configuration: no Redis unless asked for, warm-up off, the rest as production defaults. */
+/** A JWT secret for tests (production refuses to start without its own). */
+export const TEST_JWT_SECRET = randomBytes(48).toString('base64url');
+
+/**
+ * Test configuration: no Redis unless asked for, warm-up off, rate limits off (tests that check them turn
+ * them on), the rest as production defaults.
+ */
 export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
   const base = loadConfig({ LOG_LEVEL: 'silent' });
-  return { ...base, databaseUrl, autoMigrate: false, autoSeed: false, redisUrl: null, cache: { ...base.cache, warmupTimeoutMs: 0 }, ...overrides };
+  return {
+    ...base,
+    databaseUrl,
+    autoMigrate: false,
+    autoSeed: false,
+    redisUrl: null,
+    jwtSecret: TEST_JWT_SECRET,
+    cache: { ...base.cache, warmupTimeoutMs: 0 },
+    rateLimits: { ...base.rateLimits, enabled: false },
+    ...overrides,
+  };
 }
 
 /** Records mail instead of sending it (mail is outside the system). */

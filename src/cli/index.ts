@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   serve: { summary: 'serve the site and API (embedded PostgreSQL unless DATABASE_URL is set)', run: async (a) => (await import('./serve.js')).serve(a) },
   migrate: { summary: 'apply pending database migrations', run: async (a) => (await import('./migrate.js')).migrateCommand(a) },
   seed: { summary: 'load the curated catalogue; --synthetic N adds synthetic variants up to N', run: async (a) => (await import('./seed.js')).seedCommand(a) },
+  admin: { summary: 'create an admin user or set a password (admin create --email …)', run: async (a) => (await import('./admin.js')).adminCommand(a) },
 };
 
 function usage(): string {

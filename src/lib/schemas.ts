@@ -50,7 +50,14 @@ export const ErrorBody = Type.Object(
       code: Type.String(),
       message: Type.String(),
       details: Type.Optional(
-        Type.Array(Type.Object({ in: Type.Optional(Type.String()), field: Type.Optional(Type.String()), message: Type.String() })),
+        Type.Array(
+          Type.Object({
+            in: Type.Optional(Type.String()),
+            row: Type.Optional(Type.Integer({ description: 'bulk import: the 1-based data row (header excluded)' })),
+            field: Type.Optional(Type.String()),
+            message: Type.String(),
+          }),
+        ),
       ),
     }),
   },

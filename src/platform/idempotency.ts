@@ -77,3 +77,10 @@ export async function idempotentWrite(
     return { ...response, replayed: false };
   });
 }
+
+/** True when `key` already holds an answer in `scope`: a retry, which rate limits must not count again. */
+export async function isRetry(pool: pg.Pool, scope: string, key: string | undefined): Promise<boolean> {
+  if (key === undefined) return false;
+  const { rowCount } = await pool.query('SELECT 1 FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code <> 0', [scope, key]);
+  return rowCount === 1;
+}

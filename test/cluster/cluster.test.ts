@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, inject, type TestDatabase } from '../helpers.js';
+import { createTestDatabase, inject, TEST_JWT_SECRET, type TestDatabase } from '../helpers.js';
 import { freePort } from '../setup/redis-server.js';
 
 let database: TestDatabase;
@@ -54,7 +54,7 @@ describe.runIf(inject('engine') === 'embedded')('gadizone serve --workers 2', ()
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     primary = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--workers', '2'], {
-      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: '', SHUTDOWN_DRAIN_MS: '500', CACHE_WARMUP_TIMEOUT_MS: '2000' },
+      env: { ...process.env, DATABASE_URL: database.url, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT_ALLOWLIST: '127.0.0.1,::1', PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: '', SHUTDOWN_DRAIN_MS: '500', CACHE_WARMUP_TIMEOUT_MS: '2000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     primary.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

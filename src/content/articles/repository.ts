@@ -37,10 +37,10 @@ export function createArticleRepository(db: Executor) {
       return runList<ArticleRow, ArticleListQuery>(executor, ARTICLE_TABLE, request);
     },
 
-    async findBySlug(slug: string, executor: Executor = db): Promise<(ArticleRow & { bodyMarkdown: string }) | null> {
-      const rows = await query<ArticleRow & { bodyMarkdown: string }>(
+    async findBySlug(slug: string, executor: Executor = db): Promise<(ArticleRow & { bodyMarkdown: string; bodyHtml: string }) | null> {
+      const rows = await query<ArticleRow & { bodyMarkdown: string; bodyHtml: string }>(
         executor,
-        `SELECT ${SUMMARY_COLUMNS}, t.body_markdown AS "bodyMarkdown" FROM articles t
+        `SELECT ${SUMMARY_COLUMNS}, t.body_markdown AS "bodyMarkdown", t.body_html AS "bodyHtml" FROM articles t
           WHERE t.slug = $1 AND t.deleted_at IS NULL AND t.status = 'published' AND t.published_at <= now()`,
         [slug],
       );

@@ -16,7 +16,10 @@ export const ArticleSummary = Type.Object({
 });
 export type ArticleSummary = Static<typeof ArticleSummary>;
 
-export const ArticleDetail = Type.Composite([ArticleSummary, Type.Object({ bodyMarkdown: Type.String() })]);
+export const ArticleDetail = Type.Composite([
+  ArticleSummary,
+  Type.Object({ bodyMarkdown: Type.String({ description: 'as written (empty for articles written as HTML)' }), bodyHtml: Type.String({ description: 'sanitised HTML, ready to render' }) }),
+]);
 export type ArticleDetail = Static<typeof ArticleDetail>;
 
 export const ArticleListQuery = Type.Object(

@@ -1,5 +1,6 @@
 import { notFound } from '../../errors.js';
 import { project } from '../../lib/pagination.js';
+import { markdownToHtml } from '../html.js';
 import type { ArticleRepository, ArticleRow } from './repository.js';
 import type { ArticleDetail, ArticleListQuery, ArticleSummary } from './schemas.js';
 
@@ -24,7 +25,8 @@ export function createArticleService(articles: ArticleRepository) {
     async get(slug: string): Promise<ArticleDetail> {
       const article = await articles.findBySlug(slug);
       if (!article) throw notFound('ARTICLE_NOT_FOUND', 'article', slug);
-      return { ...toSummary(article), bodyMarkdown: article.bodyMarkdown };
+      // Rows loaded before body_html existed have only markdown: render it (the answer is cached).
+      return { ...toSummary(article), bodyMarkdown: article.bodyMarkdown, bodyHtml: article.bodyHtml || markdownToHtml(article.bodyMarkdown) };
     },
   };
 }

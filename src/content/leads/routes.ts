@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../lib/schemas.js';
-import { readIdempotencyKey } from '../../platform/idempotency.js';
+import { isRetry, readIdempotencyKey } from '../../platform/idempotency.js';
 import { LeadInput, LeadReceipt } from './schemas.js';
 import { createLeadService } from './service.js';
 
@@ -15,11 +15,13 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Ask for a test drive or a price quote',
         description: 'Answered 201 only once the lead is committed. Send an Idempotency-Key header to retry safely.',
         body: LeadInput,
-        response: { 201: LeadReceipt, ...errorResponses(400, 404, 413, 415, 422) },
+        response: { 201: LeadReceipt, ...errorResponses(400, 404, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
-      const result = await leads.create(request.body, readIdempotencyKey(request.headers['idempotency-key']));
+      const key = readIdempotencyKey(request.headers['idempotency-key']);
+      if (!(await isRetry(app.pg, 'leads', key))) await app.rateLimit.consume(request, reply, 'leads', request.ip);
+      const result = await leads.create(request.body, key);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(result.body as LeadReceipt);
     },

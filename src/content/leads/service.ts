@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../../errors.js';
 import { idempotentWrite } from '../../platform/idempotency.js';
-import { sanitiseText } from '../text.js';
+import { plainText } from '../text.js';
 import { createLeadRepository } from './repository.js';
 import type { LeadInput, LeadReceipt } from './schemas.js';
 
@@ -17,8 +17,9 @@ export function createLeadService(pool: pg.Pool) {
       if (input.model === undefined && input.variant === undefined) {
         throw new AppError('VALIDATION_FAILED', 'give the model or the variant the enquiry is about', [{ in: 'body', field: 'model', message: 'required without variant' }]);
       }
-      const name = sanitiseText(input.name);
-      const city = sanitiseText(input.city);
+      const name = plainText('name', input.name);
+      const city = plainText('city', input.city);
+      const message = input.message === undefined ? null : plainText('message', input.message);
       if (name.length < 2 || city.length < 2) throw new AppError('VALIDATION_FAILED', 'name and city need at least 2 visible characters');
       return idempotentWrite(pool, 'leads', idempotencyKey, input, async (client) => {
         const target = await leads.findTarget(input.model, input.variant, client);
@@ -35,7 +36,7 @@ export function createLeadService(pool: pg.Pool) {
             intent: input.intent,
             modelId: target.modelId,
             variantId: target.variantId,
-            message: input.message === undefined ? null : sanitiseText(input.message),
+            message,
           },
           client,
         );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../lib/schemas.js';
-import { readIdempotencyKey } from '../../platform/idempotency.js';
+import { isRetry, readIdempotencyKey } from '../../platform/idempotency.js';
 import { ConfirmInput, ConfirmReceipt, SubscribeInput, SubscribeReceipt } from './schemas.js';
 import { createNewsletterService } from './service.js';
 
@@ -15,11 +15,13 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Subscribe to the newsletter (double opt-in)',
         description: 'Answered 202 once stored; a confirmation link is mailed. Send an Idempotency-Key header to retry safely.',
         body: SubscribeInput,
-        response: { 202: SubscribeReceipt, ...errorResponses(400, 413, 415, 422) },
+        response: { 202: SubscribeReceipt, ...errorResponses(400, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
-      const result = await newsletter.subscribe(request.body, readIdempotencyKey(request.headers['idempotency-key']));
+      const key = readIdempotencyKey(request.headers['idempotency-key']);
+      if (!(await isRetry(app.pg, 'newsletter', key))) await app.rateLimit.consume(request, reply, 'newsletter', request.body.email.trim().toLowerCase());
+      const result = await newsletter.subscribe(request.body, key);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(202).send(result.body as typeof SubscribeReceipt.static);
     },

@@ -38,6 +38,8 @@ const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  /** Optimistic concurrency: every admin update names the version it read (If-Match) and bumps it. */
+  version: integer('version').notNull().default(1),
 };
 
 

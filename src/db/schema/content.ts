@@ -14,6 +14,8 @@ export const articles = pgTable(
     title: text('title').notNull(),
     summary: text('summary').notNull(),
     bodyMarkdown: text('body_markdown').notNull(),
+    /** Sanitised HTML: rendered from the markdown, or written by an editor and cleaned to an allowlist. */
+    bodyHtml: text('body_html').notNull().default(''),
     category: text('category').notNull(),
     author: text('author').notNull(),
     tags: text('tags').array().notNull().default(sql`'{}'`),
@@ -22,6 +24,7 @@ export const articles = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     uniqueIndex('articles_slug_key').on(t.slug),

@@ -1,2 +1,3 @@
 export * from './catalogue.js';
 export * from './content.js';
+export * from './admin.js';

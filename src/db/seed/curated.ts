@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import type pg from 'pg';
+import { markdownToHtml } from '../../content/html.js';
 import { projectPath } from '../../lib/paths.js';
 import { slugify } from '../../lib/slug.js';
 import { transaction } from '../../platform/db.js';
@@ -180,12 +181,13 @@ async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons
 async function upsertArticles(client: pg.PoolClient, articles: Article[]): Promise<number> {
   for (const { meta, body } of articles) {
     const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO articles (slug, title, summary, body_markdown, category, author, tags, published_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO articles (slug, title, summary, body_markdown, category, author, tags, published_at, body_html)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, summary = EXCLUDED.summary, body_markdown = EXCLUDED.body_markdown,
+         body_html = EXCLUDED.body_html,
          category = EXCLUDED.category, author = EXCLUDED.author, tags = EXCLUDED.tags, published_at = EXCLUDED.published_at, updated_at = now()
        RETURNING id`,
-      [meta.slug, meta.title, meta.summary, body, meta.category, meta.author, meta.tags, meta.publishedAt],
+      [meta.slug, meta.title, meta.summary, body, meta.category, meta.author, meta.tags, meta.publishedAt, markdownToHtml(body)],
     );
     const id = rows[0]?.id;
     await client.query('DELETE FROM article_models WHERE article_id = $1', [id]);

@@ -1,0 +1,153 @@
+/**
+ * Runs a bulk import inside one adminWrite transaction, streaming: rows are validated as they arrive and
+ * upserted in chunks while the file is still being read, so memory stays bounded; the first invalid row
+ * stops the writing (reading goes on, to report every problem, up to MAX_REPORTED), and any problem rolls
+ * the whole import back. Cache tags are invalidated once, at the end (a large import empties the cache
+ * instead: cheaper than tens of thousands of tags).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { plainText } from '../../content/text.js';
+import { AppError, type ErrorDetail } from '../../errors.js';
+import { adminWrite } from '../write.js';
+import { IMPORTERS, type ImportEntity, type Importer } from './importers.js';
+import type { SourceRow } from './sources.js';
+
+export const MAX_IMPORT_ROWS = 100_000;
+const CHUNK_ROWS = 2_000;
+const MAX_REPORTED = 1_000;
+/** Above this many distinct tags, the import empties the cache instead of invalidating tag by tag. */
+const MAX_TAGS = 2_000;
+
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
+addFormats.default(ajv);
+const validators = new Map<ImportEntity, ValidateFunction>();
+const validatorFor = (entity: ImportEntity) => {
+  let validate = validators.get(entity);
+  if (!validate) {
+    validate = ajv.compile(IMPORTERS[entity].spec.Create);
+    validators.set(entity, validate);
+  }
+  return validate;
+};
+
+function describe(row: number, error: ErrorObject): ErrorDetail {
+  const missing = (error.params as { missingProperty?: string }).missingProperty;
+  const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+  const field = missing ?? extra ?? (error.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined);
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+  const message = extra ? 'is not a field of this entity' : Array.isArray(allowed) ? `must be one of ${allowed.join(', ')}` : (error.message ?? 'is invalid');
+  return { row, ...(field ? { field } : {}), message };
+}
+
+export interface ImportResult {
+  entity: ImportEntity;
+  rows: number;
+  inserted: number;
+  updated: number;
+  dryRun: boolean;
+  ms: number;
+}
+
+class DryRunDone extends Error {}
+
+export async function runImport(app: FastifyInstance, request: FastifyRequest, entity: ImportEntity, rows: AsyncIterable<SourceRow>, dryRun: boolean): Promise<ImportResult> {
+  const started = Date.now();
+  const importer: Importer = IMPORTERS[entity];
+  const validate = validatorFor(entity);
+  const problems: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  const brandOfParent = new Map<string, string>();
+  let count = 0;
+  let inserted = 0;
+  let problemCount = 0;
+  const report = (detail: ErrorDetail) => {
+    problemCount += 1;
+    if (problems.length < MAX_REPORTED) problems.push(detail);
+  };
+
+  const work = async (tx: pg.PoolClient, tags: Set<string>) => {
+    let chunk: { row: number; value: Record<string, unknown> }[] = [];
+    const flush = async () => {
+      const batch = chunk;
+      chunk = [];
+      if (batch.length === 0 || problemCount > 0) return;
+      if (importer.reference) await checkReferences(tx, importer, batch, brandOfParent, report);
+      if (problemCount > 0) return;
+      const { rows: result } = await tx.query<{ inserted: boolean }>(importer.upsert, [JSON.stringify(batch.map((b) => b.value))]);
+      inserted += result.filter((r) => r.inserted).length;
+      for (const { value } of batch) for (const tag of importer.tags(value, (slug) => brandOfParent.get(slug) ?? slug)) tags.add(tag);
+    };
+    for await (const source of rows) {
+      count += 1;
+      if (count > MAX_IMPORT_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `an import holds at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split the file`);
+      if (source.value === null) {
+        report({ row: source.row, message: `the row ${source.problem ?? 'is unreadable'}` });
+        continue;
+      }
+      if (!validate(source.value)) {
+        for (const error of validate.errors ?? []) report(describe(source.row, error));
+        continue;
+      }
+      const value = { ...source.value };
+      try {
+        for (const field of importer.textFields) if (typeof value[field] === 'string') value[field] = plainText(field, value[field]);
+      } catch (error) {
+        report({ row: source.row, ...((error as AppError).details?.[0] ?? { message: String(error) }) });
+        continue;
+      }
+      const slug = String(value.slug);
+      if (seen.has(slug)) {
+        report({ row: source.row, field: 'slug', message: `"${slug}" appears twice in the file` });
+        continue;
+      }
+      seen.add(slug);
+      chunk.push({ row: source.row, value });
+      if (chunk.length >= CHUNK_ROWS) await flush();
+    }
+    await flush();
+    if (count === 0) throw new AppError('IMPORT_INVALID', 'the file holds no rows');
+    if (problemCount > 0) {
+      throw new AppError('IMPORT_INVALID', `${problemCount} problem(s) in ${count} rows; nothing was imported${problemCount > problems.length ? ` (the first ${problems.length} are listed)` : ''}`, problems);
+    }
+  };
+
+  try {
+    await adminWrite(app, request, async (tx, effects) => {
+      const tags = new Set<string>();
+      await work(tx, tags);
+      if (dryRun) throw new DryRunDone();
+      effects.audit({ action: 'import', entity: entity.slice(0, -1), entityId: null, before: null, after: { rows: count, inserted, updated: count - inserted } });
+      if (tags.size > MAX_TAGS) effects.clearCache();
+      else effects.invalidate(tags);
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error;
+  }
+  return { entity, rows: count, inserted: dryRun ? 0 : inserted, updated: dryRun ? 0 : count - inserted, dryRun, ms: Date.now() - started };
+}
+
+async function checkReferences(
+  tx: pg.PoolClient,
+  importer: Importer,
+  batch: { row: number; value: Record<string, unknown> }[],
+  brandOfParent: Map<string, string>,
+  report: (detail: ErrorDetail) => void,
+): Promise<void> {
+  const { field, table } = importer.reference!;
+  const wanted = [...new Set(batch.map((b) => String(b.value[field])))].filter((slug) => !brandOfParent.has(slug));
+  if (wanted.length > 0) {
+    const sql =
+      table === 'brands'
+        ? 'SELECT slug, slug AS brand FROM brands WHERE slug = ANY($1::text[]) AND deleted_at IS NULL'
+        : 'SELECT m.slug, b.slug AS brand FROM models m JOIN brands b ON b.id = m.brand_id WHERE m.slug = ANY($1::text[]) AND m.deleted_at IS NULL';
+    const { rows } = await tx.query<{ slug: string; brand: string }>(sql, [wanted]);
+    for (const row of rows) brandOfParent.set(row.slug, row.brand);
+  }
+  for (const { row, value } of batch) {
+    const slug = String(value[field]);
+    if (!brandOfParent.has(slug)) report({ row, field, message: `no ${table.slice(0, -1)} with slug "${slug}"` });
+  }
+}

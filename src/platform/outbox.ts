@@ -1,0 +1,101 @@
+/**
+ * The transactional outbox. A write that has side effects (invalidate cache tags; later: queue jobs)
+ * records them as outbox rows in its own transaction, so they exist exactly when the write committed.
+ * A drainer runs them: right after the writer's commit (`drainNow`), and every second for anything left
+ * behind by a crash or a failed handler. Rows are claimed with FOR UPDATE SKIP LOCKED, so with many
+ * processes each row is handled by one of them; handlers must be idempotent (they may run again after a
+ * crash between running and marking).
+ */
+import type pg from 'pg';
+import type { Executor } from './db.js';
+import { transaction } from './db.js';
+
+export type OutboxHandler = (payload: unknown) => Promise<void>;
+
+const BATCH = 100;
+const POLL_MS = 1_000;
+/** A row whose handler failed this many times is set aside (processed, with its last error). */
+const MAX_ATTEMPTS = 10;
+const KEEP_PROCESSED_DAYS = 7;
+const CLEANUP_EVERY_MS = 3_600_000;
+
+export async function enqueue(executor: Executor, kind: string, payload: unknown): Promise<void> {
+  await executor.query('INSERT INTO outbox (kind, payload) VALUES ($1, $2)', [kind, JSON.stringify(payload)]);
+}
+
+interface Row {
+  id: number;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, OutboxHandler>, log: { error(obj: object, msg: string): void }) {
+  let running: Promise<number> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  let cleanup: NodeJS.Timeout | null = null;
+
+  async function drainBatch(): Promise<number> {
+    return transaction(pool, async (client) => {
+      const { rows } = await client.query<Row>(
+        `SELECT id, kind, payload, attempts FROM outbox WHERE processed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      );
+      for (const row of rows) {
+        const handler = handlers[row.kind];
+        try {
+          if (handler === undefined) throw new Error(`no handler for outbox kind "${row.kind}"`);
+          await handler(row.payload);
+          await client.query('UPDATE outbox SET processed_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const giveUp = row.attempts + 1 >= MAX_ATTEMPTS;
+          log.error({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, err: error }, giveUp ? 'outbox entry failed for good' : 'outbox entry failed; will retry');
+          await client.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2${giveUp ? ', processed_at = now()' : ''} WHERE id = $1`, [row.id, message]);
+        }
+      }
+      return rows.length;
+    });
+  }
+
+  /** Drains until empty; concurrent callers share one run (and a call during a run schedules another). */
+  function drainNow(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        for (let n = await drainBatch(); n > 0; n = await drainBatch()) total += n;
+      } while (again);
+      return total;
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  return {
+    drainNow,
+    start(): void {
+      timer = setInterval(() => {
+        drainNow().catch((error: unknown) => log.error({ err: error }, 'outbox drain failed'));
+      }, POLL_MS);
+      timer.unref();
+      cleanup = setInterval(() => {
+        pool
+          .query(`DELETE FROM outbox WHERE processed_at < now() - interval '${KEEP_PROCESSED_DAYS} days'`)
+          .catch((error: unknown) => log.error({ err: error }, 'outbox cleanup failed'));
+      }, CLEANUP_EVERY_MS);
+      cleanup.unref();
+    },
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      if (cleanup) clearInterval(cleanup);
+      await running?.catch(() => undefined);
+    },
+  };
+}
+export type OutboxDrainer = ReturnType<typeof createOutboxDrainer>;

@@ -1,0 +1,101 @@
+/**
+ * Rate limits by tier (config.rateLimits): `public` on every public API request, keyed by client IP
+ * (Fastify's `request.ip`, which honours TRUST_PROXY and nothing else); the others are consumed by the
+ * routes they guard (`app.rateLimit.consume(...)`): `auth` per IP on login, `leads` per IP,
+ * `newsletter` per email address, `modify` and `bulk` per signed-in user. Answers carry
+ * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a refusal is a 429 with `Retry-After`.
+ */
+import { BlockList, isIPv6 } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config, RateLimitConfig } from '../../config.js';
+import { AppError } from '../../errors.js';
+import { closeRedis, createRedis } from '../redis.js';
+import { createLimiterStore, type LimiterStore } from './limiters.js';
+
+export type RateLimitTier = Exclude<keyof RateLimitConfig, 'enabled' | 'allowlist'>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rateLimit: RateLimiter;
+  }
+}
+
+/** Paths the public tier does not count: health and metrics (probes), the docs, the admin API (own tiers). */
+const UNCOUNTED_PREFIXES = ['/api/monitoring/', '/api/docs', '/api/admin/'];
+
+export interface RateLimiter {
+  /** Counts one request of `tier` for `key`; throws a 429 AppError (headers set on `reply`) when over. */
+  consume(request: FastifyRequest, reply: FastifyReply, tier: RateLimitTier, key: string): Promise<void>;
+  /** The limiters themselves, for lockout counters that are not request tiers. */
+  store: LimiterStore;
+  exempt(ip: string): boolean;
+}
+
+function allowlist(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/') as [string, string | undefined];
+    const type = isIPv6(address) ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
+
+function setHeaders(reply: FastifyReply, limit: number, result: RateLimiterRes): void {
+  reply
+    .header('ratelimit-limit', limit)
+    .header('ratelimit-remaining', Math.max(0, result.remainingPoints))
+    .header('ratelimit-reset', Math.ceil(result.msBeforeNext / 1000));
+}
+
+export function createRateLimiter(config: Config['rateLimits'], store: LimiterStore, onError: (error: unknown) => void): RateLimiter {
+  const allowed = allowlist(config.allowlist);
+  const exempt = (ip: string) => {
+    const address = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+    return allowed.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
+  };
+  return {
+    store,
+    exempt,
+    async consume(request, reply, tier, key) {
+      if (!config.enabled || exempt(request.ip)) return;
+      const rule = config[tier];
+      try {
+        setHeaders(reply, rule.points, await store.limiter(tier, rule).consume(key));
+      } catch (outcome) {
+        if (!(outcome instanceof RateLimiterRes)) {
+          // The shared counters are unreachable and there is no insurance (cluster primary gone): let it through.
+          onError(outcome);
+          return;
+        }
+        setHeaders(reply, rule.points, outcome);
+        const retryAfterS = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
+        reply.header('retry-after', retryAfterS);
+        throw new AppError('TOO_MANY_REQUESTS', `too many requests (${tier}: ${rule.points} per ${rule.durationS} s); try again in ${retryAfterS} s`);
+      }
+    },
+  };
+}
+
+export const rateLimitPlugin = fp<{ config: Config }>(
+  async (app, { config }) => {
+    const redis: Redis | null = config.redisUrl === null ? null : createRedis(config.redisUrl, { name: 'gadizone-rate-limit' });
+    const limiter = createRateLimiter(config.rateLimits, createLimiterStore(redis, config.redisPrefix), (error) =>
+      app.log.warn({ err: error }, 'rate-limit counters unavailable: request allowed'),
+    );
+    app.decorate('rateLimit', limiter);
+    app.addHook('onRequest', async (request, reply) => {
+      const url = request.routeOptions.url;
+      if (url === undefined || !url.startsWith('/api/') || UNCOUNTED_PREFIXES.some((prefix) => url.startsWith(prefix))) return;
+      await limiter.consume(request, reply, 'public', request.ip);
+    });
+    app.addHook('onClose', async () => {
+      if (redis !== null) await closeRedis(redis);
+    });
+  },
+  { name: 'rate-limit' },
+);
