@@ -7,8 +7,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { authPlugin } from './admin/auth/auth-plugin.js';
 import { adminRoutes } from './admin/routes.js';
+import { analyticsPlugin } from './analytics/analytics-plugin.js';
+import { analyticsRoutes } from './analytics/routes.js';
 import { brandRoutes } from './catalogue/brands/routes.js';
 import { compareRoutes } from './catalogue/compare/routes.js';
 import { comparisonRoutes } from './catalogue/comparisons/routes.js';
@@ -18,25 +21,35 @@ import { variantRoutes } from './catalogue/variants/routes.js';
 import type { Config } from './config.js';
 import { articleRoutes } from './content/articles/routes.js';
 import { leadRoutes } from './content/leads/routes.js';
-import { createLogMailer, type Mailer } from './content/newsletter/mailer.js';
+import { createMailer, type Mailer } from './content/newsletter/mailer.js';
 import { newsletterRoutes } from './content/newsletter/routes.js';
 import { handleFrameworkError, registerErrorHandling } from './errors.js';
 import { ErrorBody } from './lib/schemas.js';
 import { cachePlugin } from './platform/cache/cache-plugin.js';
 import { dbPlugin } from './platform/db-plugin.js';
 import { outboxPlugin } from './platform/outbox-plugin.js';
+import { jobsPlugin } from './platform/jobs/jobs-plugin.js';
+import { ALL_JOBS, schedulesFor } from './jobs/index.js';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit-plugin.js';
 import { securityPlugin } from './platform/security-plugin.js';
 import { cacheMonitoringRoutes } from './platform/monitoring/cache-routes.js';
-import { refuseNonFiniteNumbers } from './platform/finite-numbers.js';
+import { monitoringRoutes } from './platform/monitoring/health-routes.js';
+import { metricsPlugin } from './platform/monitoring/metrics-plugin.js';
+import { refuseUnstorableInput } from './platform/storable-input.js';
+import { loadSheddingPlugin } from './platform/load-shedding.js';
+import { requestId } from './platform/request-id.js';
 import { lazyChildLogger, loggerOptions, registerAccessLog } from './platform/logger.js';
 
 export interface AppOptions {
   config: Config;
-  /** Sends transactional mail; defaults to writing the message to the log. */
+  /** Sends transactional mail; defaults to SMTP when SMTP_URL is set, else writing the message to the log. */
   mailer?: Mailer;
+  /** Run a BullMQ worker in this process (Redis configured). Default config.jobs.inServe; `gadizone worker` sets true. */
+  consumeJobs?: boolean;
   /** Turn logging off (tests). */
   logger?: boolean;
+  /** Where log lines go instead of standard output (tests read them). */
+  logStream?: DestinationStream;
 }
 
 declare module 'fastify' {
@@ -47,20 +60,30 @@ declare module 'fastify' {
 }
 
 const BODY_LIMIT_BYTES = 64 * 1024;
-const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Time to receive a whole request. A bulk import streams its upload straight into the database, so its
+ * body is still being read when the rows are written: 100,000 variants take 15-75 s on a loaded 2-core
+ * machine. Slow senders are bounded elsewhere: headers within HEADERS_TIMEOUT_MS, bodies by their limits.
+ */
+const REQUEST_TIMEOUT_MS = 180_000;
+/** A client gets this long to send its headers (slow-loris); Node's default is 60 s, longer than a whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
 /** Longer than any valid slug, so over-long ones get a validation message rather than a router error. */
 const MAX_PARAM_LENGTH = 500;
 
-export async function buildApp({ config, mailer, logger = true }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, mailer, consumeJobs, logger = true, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     requestTimeout: REQUEST_TIMEOUT_MS,
-    logger: logger ? loggerOptions(config) : false,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS },
+    logger: logger ? loggerOptions(config, logStream) : false,
     ...(logger ? { childLoggerFactory: lazyChildLogger } : {}),
     // The access line is ours (registerAccessLog): one line, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestId,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: handleFrameworkError,
     ajv: {
@@ -70,12 +93,12 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
-  app.decorate('mailer', mailer ?? createLogMailer(app.log));
+  app.decorate('mailer', mailer ?? createMailer(config.mail, app.log));
   registerErrorHandling(app);
   if (logger) registerAccessLog(app, config.accessLog);
   // JSON only: any other body type is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
-  refuseNonFiniteNumbers(app);
+  refuseUnstorableInput(app);
   app.addSchema(ErrorBody);
 
   await app.register(swagger, {
@@ -96,15 +119,23 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
       ],
     },
   });
-  // The docs page sets its own CSP (it needs inline styles), overriding the strict one for its routes only.
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The docs page sets swagger-ui's own CSP (its assets, no inline script) for its routes only; framing stays refused.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'"),
+  });
 
   await app.register(cookie);
   await app.register(securityPlugin, { config });
+  await app.register(metricsPlugin);
+  await app.register(loadSheddingPlugin, { config });
   await app.register(dbPlugin, { config });
   await app.register(cachePlugin, { config });
   await app.register(rateLimitPlugin, { config });
   await app.register(outboxPlugin);
+  await app.register(jobsPlugin, { jobs: ALL_JOBS, schedules: schedulesFor(config), ...(consumeJobs === undefined ? {} : { consume: consumeJobs }) });
+  await app.register(analyticsPlugin);
   await app.register(authPlugin, { config });
   await app.register(brandRoutes);
   await app.register(modelRoutes);
@@ -115,7 +146,9 @@ export async function buildApp({ config, mailer, logger = true }: AppOptions): P
   await app.register(articleRoutes);
   await app.register(leadRoutes);
   await app.register(newsletterRoutes);
+  await app.register(analyticsRoutes);
   await app.register(cacheMonitoringRoutes);
+  await app.register(monitoringRoutes, { config });
   await app.register(adminRoutes);
   return app;
 }

@@ -11,6 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
 import type { Config } from './config.js';
 import { relayBusMessages } from './platform/cache/ipc-bus.js';
+import { serveClusterMetrics } from './platform/monitoring/cluster-metrics.js';
 import { prepareDatabase } from './server.js';
 import { withSecrets } from './platform/secrets.js';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
@@ -58,6 +59,7 @@ export async function runPrimary(config: Config, workerCount: number): Promise<v
   const { jwtSecret } = await withSecrets(config);
   // Without Redis, the workers' rate-limit counters live here, exact for the whole host.
   new RateLimiterClusterMaster();
+  const answerMetrics = serveClusterMetrics();
   // Workers reach the database the primary prepared (they neither migrate nor seed) and sign with one key.
   const workerEnv = { DATABASE_URL: database.config.databaseUrl, AUTO_MIGRATE: 'false', AUTO_SEED: 'false', JWT_SECRET: jwtSecret ?? '' };
   const live = new Set<Worker>();
@@ -70,7 +72,10 @@ export async function runPrimary(config: Config, workerCount: number): Promise<v
     const worker = cluster.fork(workerEnv);
     const forkedAt = Date.now();
     live.add(worker);
-    worker.on('message', (message: unknown) => relayBusMessages(worker, message, live));
+    worker.on('message', (message: unknown) => {
+      relayBusMessages(worker, message, live);
+      answerMetrics(worker, message);
+    });
     worker.once('exit', (code, signal) => {
       live.delete(worker);
       if (stopping || retiring.delete(worker)) return;

@@ -2,6 +2,7 @@
  * Environment → typed, frozen configuration. Validated once at boot: a bad value stops start-up with a
  * message that names the variable and what it expects. Code branches on these settings, never on NODE_ENV.
  */
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -75,6 +76,56 @@ export interface RateLimitConfig {
   readonly allowlist: readonly string[];
 }
 
+/** An S3-compatible bucket that every backup is also uploaded to (BACKUP_S3_*). */
+export interface BackupS3Config {
+  readonly bucket: string;
+  /** Endpoint of an S3-compatible store (MinIO, R2, B2, …); null means AWS S3 in `region`. */
+  readonly endpoint: string | null;
+  /** Default us-east-1. */
+  readonly region: string;
+  /** Static credentials; null leaves them to the AWS SDK's chain (AWS_* variables, instance role). */
+  readonly accessKeyId: string | null;
+  readonly secretAccessKey: string | null;
+  /** Key prefix such as `gadizone/`. Default none. */
+  readonly prefix: string;
+  /** Path-style URLs (bucket in the path), which most S3-compatible stores need. Default: on with an endpoint. */
+  readonly forcePathStyle: boolean;
+}
+
+export interface BackupConfig {
+  /** Where `gadizone backup` writes. Default DATA_DIR/backups. */
+  readonly dir: string;
+  /** Days whose latest backup is kept. Default 7. */
+  readonly keepDaily: number;
+  /** Off-site copy; null when BACKUP_S3_BUCKET is unset. */
+  readonly s3: BackupS3Config | null;
+}
+
+/** Background jobs (src/platform/jobs): BullMQ on Redis, or in-process through the outbox without Redis. */
+export interface JobsConfig {
+  /** Jobs one process runs at once (BullMQ worker concurrency). Default 4. */
+  readonly concurrency: number;
+  /**
+   * With Redis, `serve` processes also consume jobs. Default true, so a deployment without a separate
+   * `gadizone worker` (one box, `--workers N`) still runs them; set false when dedicated workers run.
+   */
+  readonly inServe: boolean;
+  /** Hours between scheduled backups; 0 = off. Default 24 when BACKUP_DIR is set, else 0. */
+  readonly backupEveryHours: number;
+  /** Minutes between analytics roll-ups; 0 = off. Default 10. */
+  readonly analyticsRollUpEveryMinutes: number;
+  /** Minutes between warm-ups of the shared cache (Redis L2) by a worker; 0 = off (each process warms itself at start). Default 0. */
+  readonly warmUpEveryMinutes: number;
+}
+
+/** Outgoing mail: SMTP when SMTP_URL is set, else each message is written to the log. */
+export interface MailConfig {
+  /** smtp:// or smtps:// URL with credentials; null = log only. */
+  readonly smtpUrl: string | null;
+  /** From address. Default "gadizone <no-reply@localhost>". */
+  readonly from: string;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -106,6 +157,12 @@ export interface Config {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key and channel this deployment uses. Default "gz". */
   readonly redisPrefix: string;
+  /** /api/monitoring/ready answers 503 while the configured Redis is down. Default true. */
+  readonly readyRequiresRedis: boolean;
+  /** Load shedding: answer 503 + Retry-After while event-loop delay exceeds this (0 = off). Default 1 000 ms. */
+  readonly overloadMaxEventLoopDelayMs: number;
+  /** How often the event-loop delay is sampled for load shedding. Default 500 ms. */
+  readonly overloadSampleIntervalMs: number;
   readonly cache: CacheConfig;
   /** App processes `serve` runs (Node cluster). Default: CPU count with a server database, 1 embedded. */
   readonly workers: number;
@@ -114,6 +171,11 @@ export interface Config {
   /** Origins allowed to call the API from a browser; `*` allows any origin, never with credentials. */
   readonly corsOrigins: readonly string[];
   readonly rateLimits: RateLimitConfig;
+  readonly backup: BackupConfig;
+  /** Folder holding pg_dump and pg_restore; null looks on PATH and in /usr/lib/postgresql/N/bin. */
+  readonly pgBinDir: string | null;
+  readonly jobs: JobsConfig;
+  readonly mail: MailConfig;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +188,17 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const MIN_SECRET_BYTES = 32;
+/** Names proxy-addr (Fastify trustProxy) accepts for whole ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
 /** Secrets shown in README and docs: refused, so a copied example never signs real tokens. */
 export const DOCUMENTED_EXAMPLE_SECRETS: readonly string[] = ['replace-me-with-48-random-bytes-from-openssl-rand-base64'];
 
@@ -218,6 +291,28 @@ class Reader {
   }
 }
 
+function readBackupConfig(read: Reader, dataDir: string): BackupConfig {
+  const bucket = read.string('BACKUP_S3_BUCKET', '');
+  const endpoint = read.optionalUrl('BACKUP_S3_ENDPOINT', ['http:', 'https:']);
+  const accessKeyId = read.string('BACKUP_S3_ACCESS_KEY_ID', '') || null;
+  const secretAccessKey = read.string('BACKUP_S3_SECRET_ACCESS_KEY', '') || null;
+  if ((accessKeyId === null) !== (secretAccessKey === null)) read.problems.push('BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY: set both or neither');
+  if (bucket === '' && (endpoint !== null || accessKeyId !== null)) read.problems.push('BACKUP_S3_BUCKET: required when other BACKUP_S3_* variables are set');
+  const s3: BackupS3Config | null =
+    bucket === ''
+      ? null
+      : Object.freeze({
+          bucket,
+          endpoint,
+          region: read.string('BACKUP_S3_REGION', 'us-east-1'),
+          accessKeyId,
+          secretAccessKey,
+          prefix: read.string('BACKUP_S3_PREFIX', ''),
+          forcePathStyle: read.bool('BACKUP_S3_FORCE_PATH_STYLE', endpoint !== null),
+        });
+  return Object.freeze({ dir: resolve(read.string('BACKUP_DIR', resolve(dataDir, 'backups'))), keepDaily: read.int('BACKUP_KEEP_DAILY', 7, 1, 3_650), s3 });
+}
+
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
   const read = new Reader(env);
@@ -268,6 +363,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[A-Za-z0-9_.-]{1,40}$/.test(redisPrefix)) read.problems.push(`REDIS_PREFIX="${redisPrefix}": expected 1-40 letters, digits, '_', '.' or '-'`);
   const trustProxyRaw = read.string('TRUST_PROXY', 'false');
   const trustProxy = ['true', 'false'].includes(trustProxyRaw) ? trustProxyRaw === 'true' : trustProxyRaw;
+  // Checked here, not left to Fastify: it takes a hop count such as "1" for an address and so trusts no real proxy.
+  for (const entry of typeof trustProxy === 'string' ? trustProxy.split(',').map((e) => e.trim()) : []) {
+    if (!isAddressOrRange(entry) && !PROXY_RANGE_NAMES.includes(entry)) {
+      read.problems.push(`TRUST_PROXY: "${entry}" is not true, false, an IP address or a CIDR range (such as 10.0.0.0/8)`);
+    }
+  }
+  for (const entry of rateLimits.allowlist) {
+    if (!isAddressOrRange(entry)) read.problems.push(`RATE_LIMIT_ALLOWLIST: "${entry}" is not an IP address or a CIDR range (such as 10.0.0.0/8)`);
+  }
   const config: Config = {
     port,
     host,
@@ -286,11 +390,24 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: read.optionalUrl('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`,
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix,
+    readyRequiresRedis: read.bool('READY_REQUIRES_REDIS', true),
+    overloadMaxEventLoopDelayMs: read.int('OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000),
+    overloadSampleIntervalMs: read.int('OVERLOAD_SAMPLE_INTERVAL_MS', 500, 10, 60_000),
     cache,
     workers: read.int('WORKERS', databaseUrl === null ? 1 : availableParallelism(), 1, 256),
     jwtSecret,
     corsOrigins: Object.freeze(corsOrigins),
     rateLimits: Object.freeze(rateLimits),
+    backup: readBackupConfig(read, resolve(read.string('DATA_DIR', './data'))),
+    pgBinDir: read.string('PG_BIN_DIR', '') || null,
+    jobs: Object.freeze({
+      concurrency: read.int('JOBS_CONCURRENCY', 4, 1, 1_000),
+      inServe: read.bool('JOBS_IN_SERVE', true),
+      backupEveryHours: read.int('BACKUP_EVERY_HOURS', env.BACKUP_DIR?.trim() ? 24 : 0, 0, 8_760),
+      analyticsRollUpEveryMinutes: read.int('ANALYTICS_ROLLUP_EVERY_MINUTES', 10, 0, 1_440),
+      warmUpEveryMinutes: read.int('CACHE_WARMUP_EVERY_MINUTES', 0, 0, 1_440),
+    }),
+    mail: Object.freeze({ smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']), from: read.string('MAIL_FROM', 'gadizone <no-reply@localhost>') }),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze({ ...config, pool: Object.freeze(pool), cache: Object.freeze(cache) });

@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   VARIANT_NOT_FOUND: 404,
   ARTICLE_NOT_FOUND: 404,
   SUBSCRIPTION_NOT_FOUND: 404,
+  JOB_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   IDEMPOTENCY_KEY_CONFLICT: 409,
@@ -41,6 +42,8 @@ export const ERROR_STATUS = {
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
+  OVERLOADED: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -67,6 +70,26 @@ export class AppError extends Error {
     this.status = ERROR_STATUS[code];
   }
 }
+
+/** Retry-After of a DATABASE_UNAVAILABLE: the database breaker's half-open delay. */
+const DATABASE_RETRY_AFTER_S = 5;
+
+/** PostgreSQL and socket errors that mean "the database cannot be reached", not "this query is wrong". */
+const UNREACHABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EOPENBREAKER']);
+const UNREACHABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_ERRNOS.has(code) || UNREACHABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+  return UNREACHABLE_MESSAGES.test(error.message);
+}
+
+export const databaseUnavailable = (): AppError =>
+  new AppError('DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly', undefined, {
+    'retry-after': String(DATABASE_RETRY_AFTER_S),
+  });
 
 export const notFound = (code: 'BRAND_NOT_FOUND' | 'MODEL_NOT_FOUND' | 'VARIANT_NOT_FOUND' | 'ARTICLE_NOT_FOUND', kind: string, slug: string) =>
   new AppError(code, `no ${kind} with slug "${slug}"`);
@@ -127,6 +150,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 function toAppError(error: FastifyError): AppError | null {
   if (error instanceof AppError) return error;
+  // The connection died under a query (the pool's breaker covers connecting): a 503, not a 500.
+  if (isDatabaseUnreachable(error)) return databaseUnavailable();
   if (error.validation) return fromValidation(error.validation as ValidationIssue[], error.validationContext ?? 'request');
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (mapped === 'UNSUPPORTED_MEDIA_TYPE') return new AppError(mapped, `unsupported content type: send the body as application/json`);
@@ -162,6 +187,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     request.log.error({ err: error }, 'request failed');
     const status = known?.status ?? 500;
+    if (known?.headers) reply.headers(known.headers);
     return reply
       .code(status)
       .header('cache-control', 'no-store')

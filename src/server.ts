@@ -5,6 +5,7 @@
  * requests finish within SHUTDOWN_TIMEOUT_MS), then the database it opened. Cluster supervision is in
  * cluster.ts; both start here.
  */
+import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { openDatabase, type OpenDatabase } from './cli/database.js';
@@ -14,6 +15,9 @@ import { seedCurated } from './db/seed/curated.js';
 import { warmUp } from './platform/cache/warm-up.js';
 import { createPool } from './platform/db.js';
 import { withSecrets } from './platform/secrets.js';
+
+/** After the listener closes: long enough for a request already on the wire to arrive and be answered. */
+const LAST_CONNECTIONS_LINGER_MS = 250;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -65,8 +69,11 @@ export async function startServer(config: Config, database?: OpenDatabase): Prom
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
+        // Readiness turns 503 first, so load balancers stop sending new work while the rest drains.
+        app.lifecycle.shuttingDown = true;
         try {
           await drain(app, config.shutdownDrainMs);
+          await stopAccepting(app);
           await closeWithin(app, config.shutdownTimeoutMs);
         } finally {
           if (database === undefined) await owned.close();
@@ -87,6 +94,20 @@ async function drain(app: FastifyInstance, ms: number): Promise<void> {
   if (ms <= 0) return;
   app.server.prependListener('request', (_request, response) => response.setHeader('connection', 'close'));
   await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Closes the listening socket but no connection, then waits a moment. http.Server#close() would also drop
+ * every connection without a request in progress at once, and a connection accepted a moment ago looks
+ * exactly like that while its first request is still on the wire: the client would see a reset. Closing
+ * only the listener (net.Server#close) refuses new connections, and the linger lets the last-accepted ones
+ * deliver their request and get their (Connection: close) answer. (Connections still in the kernel's
+ * accept backlog are reset by the kernel whatever we do: that is why readiness turns 503 first, so the load
+ * balancer has stopped sending by the time the drain ends.)
+ */
+async function stopAccepting(app: FastifyInstance): Promise<void> {
+  Server.prototype.close.call(app.server);
+  await new Promise((resolve) => setTimeout(resolve, LAST_CONNECTIONS_LINGER_MS));
 }
 
 /** Closes the app; connections still open after `timeoutMs` are cut. */

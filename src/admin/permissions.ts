@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'audit:read': ['admin'],
   export: ['admin'],
   'users:manage': ['admin'],
+  'jobs:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,9 +1,11 @@
-/** The admin API under /api/admin: auth, one resource per catalogue/content table, users, audit, exports, import. */
+/** The admin API under /api/admin: auth, one resource per catalogue/content table, users, audit, exports, import, jobs. */
 import type { FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { importRoutes } from './import/routes.js';
+import { queueBoard } from './jobs/board.js';
+import { jobRoutes } from './jobs/routes.js';
 import { resourceRoutes } from './resources/resource-routes.js';
 import { articlesResource } from './resources/specs/articles.js';
 import { brandsResource } from './resources/specs/brands.js';
@@ -22,4 +24,6 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(auditRoutes);
   await app.register(exportRoutes);
   await app.register(importRoutes);
+  await app.register(jobRoutes);
+  await app.register(queueBoard);
 };

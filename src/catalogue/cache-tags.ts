@@ -3,7 +3,7 @@
  * A tag names data an answer depends on:
  *   brand:<slug>            the brand's own fields (name, slug, description)
  *   brand-models:<slug>     the set of the brand's models and their summaries (brand page)
- *   model:<slug>            the model's own fields
+ *   model:<slug>            the model's own fields (model, variant and compare pages, articles about it)
  *   model-variants:<slug>   the set of the model's variants and their prices (model page, price range)
  *   variant:<slug>          the variant's own fields
  *   article:<slug>          one article
@@ -26,6 +26,8 @@ export const LIST = {
   search: 'list:search',
   comparisons: 'list:comparisons',
   articles: 'list:articles',
+  /** The trending models list, rewritten by the analytics roll-up (src/analytics). */
+  trending: 'list:trending',
 } as const;
 
 /** Lists that show catalogue rows (names, prices, counts): any catalogue write touches all of them. */
@@ -36,9 +38,9 @@ export function variantChanged(variant: string, model: string, brand: string): s
   return [tag.variant(variant), tag.modelVariants(model), tag.brandModels(brand), ...CATALOGUE_LISTS];
 }
 
-/** A model's own fields changed, or it was created or deleted (its variants' pages show its name). */
+/** A model's own fields changed, or it was created or deleted (its variants' pages and articles about it show its name). */
 export function modelChanged(model: string, brand: string): string[] {
-  return [tag.model(model), tag.modelVariants(model), tag.brandModels(brand), ...CATALOGUE_LISTS];
+  return [tag.model(model), tag.modelVariants(model), tag.brandModels(brand), ...CATALOGUE_LISTS, LIST.articles];
 }
 
 /** A brand's own fields changed, or it was created or deleted (every model and variant page shows it). */

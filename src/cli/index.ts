@@ -4,9 +4,12 @@ import { ConfigError, loadConfig } from '../config.js';
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   serve: { summary: 'serve the site and API (embedded PostgreSQL unless DATABASE_URL is set)', run: async (a) => (await import('./serve.js')).serve(a) },
+  worker: { summary: 'run background jobs from Redis (REDIS_URL required; JOBS_CONCURRENCY at a time)', run: async (a) => (await import('./worker.js')).workerCommand(a) },
   migrate: { summary: 'apply pending database migrations', run: async (a) => (await import('./migrate.js')).migrateCommand(a) },
   seed: { summary: 'load the curated catalogue; --synthetic N adds synthetic variants up to N', run: async (a) => (await import('./seed.js')).seedCommand(a) },
   admin: { summary: 'create an admin user or set a password (admin create --email …)', run: async (a) => (await import('./admin.js')).adminCommand(a) },
+  backup: { summary: 'back up the database into BACKUP_DIR (pg_dump), keep 7 daily, upload to S3 when configured', run: async (a) => (await import('./backup.js')).backupCommand(a) },
+  restore: { summary: 'restore a backup into an empty database (restore FILE [--force])', run: async (a) => (await import('./restore.js')).restoreCommand(a) },
 };
 
 function usage(): string {
@@ -48,4 +51,5 @@ try {
   throw error;
 }
 const code = await main(process.argv.slice(2));
-if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);
+// serve and worker keep running until a signal; every other command is done.
+if (code !== 0 || (process.argv[2] !== 'serve' && process.argv[2] !== 'worker')) process.exit(code);

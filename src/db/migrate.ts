@@ -25,13 +25,19 @@ interface JournalEntry {
   tag: string;
 }
 
+let journalLength: Promise<number> | undefined;
+
+/** How many migrations are checked in (read once per process: the files do not change under it). */
+function checkedInMigrations(): Promise<number> {
+  journalLength ??= import('node:fs/promises')
+    .then(({ readFile }) => readFile(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8'))
+    .then((text) => (JSON.parse(text) as { entries: JournalEntry[] }).entries.length);
+  return journalLength;
+}
+
 /** Number of checked-in migrations not yet applied (0 means the schema is current). */
 export async function pendingMigrationCount(pool: pg.Pool): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const journal = JSON.parse(await readFile(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as { entries: JournalEntry[] };
-  const applied = await pool
-    .query<{ count: number }>('SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations')
-    .then((r) => r.rows[0]?.count ?? 0)
-    .catch(() => 0);
-  return Math.max(0, journal.entries.length - applied);
+  const total = await checkedInMigrations();
+  const { rows } = await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations');
+  return Math.max(0, total - (rows[0]?.count ?? 0));
 }

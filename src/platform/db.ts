@@ -4,10 +4,13 @@
  * statement once per connection instead of on every request.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { DatabasePoolConfig } from '../config.js';
 import * as schema from '../db/schema/index.js';
+import { databaseUnavailable } from '../errors.js';
+import type { DatabaseBreaker } from './db-breaker.js';
 
 export type Db = NodePgDatabase<typeof schema>;
 export type Executor = pg.Pool | pg.PoolClient;
@@ -32,8 +35,70 @@ const typeParsers = {
   },
 } as pg.CustomTypesConfig;
 
-export function createPool(url: string, config: DatabasePoolConfig, applicationName = 'gadizone'): pg.Pool {
-  return new pg.Pool({
+/** Told how long each statement took and whether it succeeded (metrics). */
+export type QueryObserver = (seconds: number, ok: boolean) => void;
+
+/**
+ * A pg.Client that times its statements. pg has no query event, and the pool calls `client.query` with a
+ * callback while our code awaits promises, so both forms are timed here, where every statement passes.
+ */
+function timedClient(observe: QueryObserver): typeof pg.Client {
+  return class TimedClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      const started = performance.now();
+      const done = (ok: boolean) => observe((performance.now() - started) / 1000, ok);
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (error: unknown, result: unknown) => {
+          done(error === null || error === undefined);
+          (callback as (error: unknown, result: unknown) => void)(error, result);
+        };
+      }
+      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      if (result instanceof Promise) {
+        result.then(
+          () => done(true),
+          () => done(false),
+        );
+      }
+      return result as never;
+    }
+  };
+}
+
+export interface PoolOptions {
+  /** Times every statement (metrics). */
+  onQuery?: QueryObserver;
+  /** Connections are acquired through it; failures become DATABASE_UNAVAILABLE. */
+  breaker?: DatabaseBreaker;
+}
+
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: () => void) => void;
+
+/** A pool whose connection attempts pass through the breaker (pool.query connects through this too). */
+function guardedPool(breaker: DatabaseBreaker): typeof pg.Pool {
+  return class GuardedPool extends pg.Pool {
+    override connect(callback?: ConnectCallback): never {
+      // Failing to get a connection (refused, timed out, not accepting connections, breaker open) always
+      // means the database is unavailable to us, whatever the driver's error says.
+      const attempt = breaker.connect(() => super.connect()).catch((error: unknown) => {
+        throw Object.assign(databaseUnavailable(), { cause: error });
+      });
+      if (callback === undefined) return attempt as never;
+      attempt.then(
+        (client) => callback(undefined, client, () => client.release()),
+        (error: Error) => callback(error, undefined, () => undefined),
+      );
+      return undefined as never;
+    }
+  };
+}
+
+export function createPool(url: string, config: DatabasePoolConfig, applicationName = 'gadizone', options: PoolOptions = {}): pg.Pool {
+  const Pool = options.breaker ? guardedPool(options.breaker) : pg.Pool;
+  const pool = new Pool({
+    ...(options.onQuery ? { Client: timedClient(options.onQuery) } : {}),
     connectionString: url,
     max: config.max,
     min: config.min,
@@ -44,6 +109,11 @@ export function createPool(url: string, config: DatabasePoolConfig, applicationN
     options: `-c random_page_cost=${RANDOM_PAGE_COST}`,
     types: typeParsers,
   });
+  // pg-pool listens for errors only on idle clients. A checked-out client whose server connection dies
+  // between two statements (a transaction awaiting something) would emit an unhandled 'error' and crash
+  // the process; its next statement fails anyway, and release() then discards it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 export function createDb(pool: pg.Pool): Db {

@@ -8,12 +8,13 @@
  * requests never log; those that do get the real child on their first line.
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString, Logger } from 'pino';
+import type { Bindings, ChildLoggerOptions, DestinationStream, LevelWithSilentOrString, Logger } from 'pino';
 import type { Config } from '../config.js';
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+export function loggerOptions(config: Config, stream?: DestinationStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.phone', '*.email', 'email', 'phone', 'token'],
       censor: '[redacted]',
@@ -81,7 +82,10 @@ export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, o
 }
 
 /** Query parameters that carry secrets or personal data (a confirmation token in a link, say). */
-const SECRET_PARAMS = /([?&](?:token|email|phone|password)=)[^&]*/gi;
+const SECRET_PARAMS = /([?&](?:token|email|phone|password)=)[^&\s]*/gi;
+
+/** `text` with the values of secret query parameters in any URL it contains replaced by [redacted]. */
+export const redactUrlSecrets = (text: string): string => text.replace(SECRET_PARAMS, '$1[redacted]');
 
 /**
  * One access line per request, from the app logger (no per-request child): `all` at info, `errors` only
@@ -95,7 +99,7 @@ export function registerAccessLog(app: FastifyInstance, mode: Config['accessLog'
       const line = {
         reqId: request.id,
         method: request.method,
-        url: request.url.replace(SECRET_PARAMS, '$1[redacted]'),
+        url: redactUrlSecrets(request.url),
         route: request.routeOptions.url,
         status,
         ms: Math.round(reply.elapsedTime * 10) / 10,

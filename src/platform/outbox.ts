@@ -4,18 +4,38 @@
  * A drainer runs them: right after the writer's commit (`drainNow`), and every second for anything left
  * behind by a crash or a failed handler. Rows are claimed with FOR UPDATE SKIP LOCKED, so with many
  * processes each row is handled by one of them; handlers must be idempotent (they may run again after a
- * crash between running and marking).
+ * crash between running and marking). A failed row is retried with exponential backoff (1 s doubling to
+ * 5 min), so a dependency that is down for a while (Redis, for the `job` rows that queue BullMQ jobs) does
+ * not use up its attempts in seconds; after MAX_ATTEMPTS (about an hour) it is set aside as failed
+ * (`failed_at`, with its last error) and shows in the admin failed-jobs list, which can retry it.
  */
 import type pg from 'pg';
 import type { Executor } from './db.js';
 import { transaction } from './db.js';
 
-export type OutboxHandler = (payload: unknown) => Promise<void>;
+/** What a handler knows about the row it runs: its id (stable across re-drains, for de-duplication) and past attempts. */
+export interface OutboxEntry {
+  id: number;
+  attempts: number;
+}
+export type OutboxHandler = (payload: unknown, entry: OutboxEntry) => Promise<void>;
+
+/** Thrown by a handler for a row that can never succeed (invalid payload): it is set aside at once. */
+export class PermanentOutboxError extends Error {
+  override name = 'PermanentOutboxError';
+}
 
 const BATCH = 100;
 const POLL_MS = 1_000;
-/** A row whose handler failed this many times is set aside (processed, with its last error). */
-const MAX_ATTEMPTS = 10;
+/** A row whose handler failed this many times is set aside (processed and failed, with its last error). */
+export const MAX_ATTEMPTS = 20;
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 300_000;
+
+/** Delay before attempt `attempts + 1`: 1 s, 2 s, 4 s, … capped at 5 min (20 attempts ≈ 1 h 4 min). */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+}
 const KEEP_PROCESSED_DAYS = 7;
 const CLEANUP_EVERY_MS = 3_600_000;
 
@@ -39,19 +59,22 @@ export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, Outb
   async function drainBatch(): Promise<number> {
     return transaction(pool, async (client) => {
       const { rows } = await client.query<Row>(
-        `SELECT id, kind, payload, attempts FROM outbox WHERE processed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        `SELECT id, kind, payload, attempts FROM outbox WHERE processed_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
       for (const row of rows) {
         const handler = handlers[row.kind];
         try {
           if (handler === undefined) throw new Error(`no handler for outbox kind "${row.kind}"`);
-          await handler(row.payload);
+          await handler(row.payload, { id: row.id, attempts: row.attempts });
           await client.query('UPDATE outbox SET processed_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          const giveUp = row.attempts + 1 >= MAX_ATTEMPTS;
+          const giveUp = row.attempts + 1 >= MAX_ATTEMPTS || error instanceof PermanentOutboxError;
           log.error({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, err: error }, giveUp ? 'outbox entry failed for good' : 'outbox entry failed; will retry');
-          await client.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2${giveUp ? ', processed_at = now()' : ''} WHERE id = $1`, [row.id, message]);
+          await client.query(
+            `UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)${giveUp ? ', processed_at = now(), failed_at = now()' : ''} WHERE id = $1`,
+            [row.id, message, retryDelayMs(row.attempts + 1)],
+          );
         }
       }
       return rows.length;
@@ -79,6 +102,10 @@ export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, Outb
 
   return {
     drainNow,
+    /** Adds the handler for one kind of row (a plugin registered after the outbox brings its own). */
+    handle(kind: string, handler: OutboxHandler): void {
+      handlers[kind] = handler;
+    },
     start(): void {
       timer = setInterval(() => {
         drainNow().catch((error: unknown) => log.error({ err: error }, 'outbox drain failed'));
@@ -86,7 +113,7 @@ export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, Outb
       timer.unref();
       cleanup = setInterval(() => {
         pool
-          .query(`DELETE FROM outbox WHERE processed_at < now() - interval '${KEEP_PROCESSED_DAYS} days'`)
+          .query(`DELETE FROM outbox WHERE processed_at < now() - interval '${KEEP_PROCESSED_DAYS} days' AND failed_at IS NULL`)
           .catch((error: unknown) => log.error({ err: error }, 'outbox cleanup failed'));
       }, CLEANUP_EVERY_MS);
       cleanup.unref();

@@ -115,6 +115,8 @@ describe('newsletter double opt-in', () => {
     const { status, body } = await post('/api/newsletter', { email, source: 'home-footer' });
     expect(status).toBe(202);
     expect(body.data.status).toBe('confirmation-sent');
+    // The mail is a job, run after the answer.
+    await t.app.outbox.drainNow();
     const mail = t.mailer.sent.find((m) => m.to === email.toLowerCase());
     const token = /token=([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
     const row = await t.app.pg.query('SELECT status FROM newsletter_subscribers WHERE email = $1', [email.toLowerCase()]);
@@ -143,6 +145,7 @@ describe('newsletter double opt-in', () => {
     await post('/api/newsletter', { email }, { 'idempotency-key': key });
     const retry = await post('/api/newsletter', { email }, { 'idempotency-key': key });
     expect(retry.status).toBe(202);
+    await t.app.outbox.drainNow();
     expect(t.mailer.sent.filter((m) => m.to === email)).toHaveLength(1);
   });
 

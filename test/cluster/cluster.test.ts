@@ -71,6 +71,29 @@ describe.runIf(inject('engine') === 'embedded')('gadizone serve --workers 2', ()
     await database.drop();
   }, 60_000);
 
+  it('reports metrics for the whole cluster, whichever worker Prometheus reaches', async () => {
+    const fetchText = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const request = get(`${base}${path}`, { agent: false }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve(body));
+        });
+        request.on('error', reject);
+      });
+    const brandAnswers = async () => {
+      const text = await fetchText('/api/monitoring/metrics');
+      const line = text.split('\n').find((l) => l.startsWith('http_request_duration_seconds_count') && l.includes('route="/api/brands/:slug"') && l.includes('status="200"'));
+      return line === undefined ? 0 : Number(line.split(' ').pop());
+    };
+    // The warm-up has already requested brand pages in each worker: count from here.
+    const before = await brandAnswers();
+    const REQUESTS = 20;
+    for (let i = 0; i < REQUESTS; i += 1) await fetchText('/api/brands/tata');
+    expect((await workerPids()).size).toBe(2);
+    for (let scrape = 0; scrape < 4; scrape += 1) expect(await brandAnswers()).toBe(before + REQUESTS);
+  }, 30_000);
+
   it('replaces a worker that dies', async () => {
     const before = await workerPids();
     const [victim] = [...before];

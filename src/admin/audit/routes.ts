@@ -34,7 +34,7 @@ const AuditQuery = Type.Object(
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/admin/audit',
-    { preHandler: app.authorize('audit:read'), schema: { tags: ['admin'], summary: 'The audit log', querystring: AuditQuery, response: { 200: ListOf(Entry), ...errorResponses(400, 401, 403) } } },
+    { onRequest: app.authorize('audit:read'), schema: { tags: ['admin'], summary: 'The audit log', querystring: AuditQuery, response: { 200: ListOf(Entry), ...errorResponses(400, 401, 403) } } },
     async (request, reply) => {
       const { page, limit, entity, entityId, actor, action } = request.query;
       const params = new Params();

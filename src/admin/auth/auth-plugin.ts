@@ -1,10 +1,11 @@
 /**
  * Authentication and authorisation for the admin API. A request proves who it is with an access token,
  * as `Authorization: Bearer …` (API clients) or the `gz_access` cookie (admin pages). Routes declare what
- * they need: `preHandler: app.authorize('catalogue:write')`. A state-changing request authenticated by
- * cookie must come from our own origin (CSRF); state-changing requests count against the `modify` limit.
+ * they need: `onRequest: app.authorize('catalogue:write')`, so a stranger is refused before the body is
+ * read or validated. A state-changing request authenticated by cookie must come from our own origin
+ * (CSRF); state-changing requests count against the `modify` limit.
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type {} from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
@@ -22,7 +23,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService;
-    authorize(permission: Permission): preHandlerAsyncHookHandler;
+    authorize(permission: Permission): onRequestAsyncHookHandler;
     /** Throws ORIGIN_REJECTED unless the request's Origin is this site (or an allowed origin). */
     checkOrigin(request: FastifyRequest): void;
   }

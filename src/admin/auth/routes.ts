@@ -13,6 +13,11 @@ const cookieOptions = { httpOnly: true, secure: true, sameSite: 'strict' } as co
 
 const client = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
+/** With the token in the cookie, a page may POST no body at all: read that as `{}`. */
+const noBodyIsEmpty = async (request: FastifyRequest) => {
+  request.body ??= {};
+};
+
 function answer(reply: FastifyReply, session: Session, mode: 'token' | 'cookie') {
   reply.header('cache-control', 'no-store');
   if (mode === 'cookie') {
@@ -37,7 +42,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/admin/auth/refresh',
-    { schema: { tags: ['admin'], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshInput, response: { 200: SessionBody, ...errorResponses(400, 401, 403) } } },
+    { preValidation: noBodyIsEmpty, schema: { tags: ['admin'], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshInput, response: { 200: SessionBody, ...errorResponses(400, 401, 403) } } },
     async (request, reply) => {
       const fromCookie = request.body.refreshToken === undefined;
       const token = request.body.refreshToken ?? request.cookies[REFRESH_COOKIE];
@@ -49,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/admin/auth/logout',
-    { schema: { tags: ['admin'], summary: 'Sign out: revokes the session (refresh token family)', body: RefreshInput, response: { 204: { type: 'null' }, ...errorResponses(400, 403) } } },
+    { preValidation: noBodyIsEmpty, schema: { tags: ['admin'], summary: 'Sign out: revokes the session (refresh token family)', body: RefreshInput, response: { 204: { type: 'null' }, ...errorResponses(400, 403) } } },
     async (request, reply) => {
       const fromCookie = request.body.refreshToken === undefined;
       const token = request.body.refreshToken ?? request.cookies[REFRESH_COOKIE];
@@ -62,7 +67,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/admin/auth/me',
-    { preHandler: app.authorize('content:read'), schema: { tags: ['admin'], summary: 'Who am I', response: { 200: MeBody, ...errorResponses(401) } } },
+    { onRequest: app.authorize('content:read'), schema: { tags: ['admin'], summary: 'Who am I', response: { 200: MeBody, ...errorResponses(401) } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const user = await app.auth.me(request.user!.userId);

@@ -43,15 +43,12 @@ export function createAuthService(users: AuthRepository, tokens: TokenSigner, lo
   return {
     async login(email: string, password: string, client: ClientInfo): Promise<Session> {
       const key = email.trim().toLowerCase();
-      const lockedForS = await lockout.lockedForS(key, client.ip);
+      const lockedForS = await lockout.attempt(key, client.ip);
       if (lockedForS > 0) throw lockedError(lockedForS);
       const user = await users.findUserByEmail(key);
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
-      if (!user || !ok || user.disabledAt !== null) {
-        await lockout.failed(key, client.ip);
-        throw invalidCredentials();
-      }
-      await lockout.succeeded(key);
+      if (!user || !ok || user.disabledAt !== null) throw invalidCredentials();
+      await lockout.succeeded(key, client.ip);
       await users.touchLogin(user.id);
       return issue(user, randomUUID(), client);
     },

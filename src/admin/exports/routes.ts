@@ -29,6 +29,10 @@ const Range = Type.Object(
   { additionalProperties: false },
 );
 
+/** `column` within the days `$2`..`$3` (either may be null), as UTC days whatever the session time zone. */
+const withinDays = (column: string) =>
+  `($2::date IS NULL OR ${column} >= $2::date::timestamp AT TIME ZONE 'UTC') AND ($3::date IS NULL OR ${column} < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')`;
+
 interface ExportSpec {
   file: string;
   header: string[];
@@ -42,14 +46,14 @@ const EXPORTS: ExportSpec[] = [
     header: ['id', 'created_at', 'name', 'phone', 'email', 'city', 'intent', 'model', 'variant', 'message', 'status'],
     sql: `SELECT l.id, l.created_at, l.name, l.phone, l.email, l.city, l.intent, m.slug AS model, v.slug AS variant, l.message, l.status
             FROM leads l JOIN models m ON m.id = l.model_id LEFT JOIN variants v ON v.id = l.variant_id
-           WHERE l.id > $1 AND ($2::date IS NULL OR l.created_at >= $2::date) AND ($3::date IS NULL OR l.created_at < $3::date + 1)
+           WHERE l.id > $1 AND ${withinDays('l.created_at')}
            ORDER BY l.id LIMIT $4`,
   },
   {
     file: 'newsletter.csv',
     header: ['id', 'email', 'status', 'source', 'created_at', 'confirmed_at'],
     sql: `SELECT id, email, status, source, created_at, confirmed_at FROM newsletter_subscribers
-           WHERE id > $1 AND ($2::date IS NULL OR created_at >= $2::date) AND ($3::date IS NULL OR created_at < $3::date + 1)
+           WHERE id > $1 AND ${withinDays('created_at')}
            ORDER BY id LIMIT $4`,
   },
 ];
@@ -70,7 +74,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/api/admin/exports/${spec.file}`,
       {
-        preHandler: app.authorize('export'),
+        onRequest: app.authorize('export'),
         schema: { tags: ['admin'], summary: `Export ${spec.file} (CSV)`, querystring: Range, produces: ['text/csv'], response: errorResponses(400, 401, 403, 429) },
       },
       async (request, reply) => {

@@ -18,6 +18,8 @@ export interface Importer {
   textFields: string[];
   /** A field naming a parent by slug, and the parent's table. */
   reference?: { field: string; table: 'brands' | 'models' };
+  /** The stored rows' current parent slug (`parent`) and brand slug (`brand`), for slugs `$1` (text[]). */
+  current?: string;
   /** Upserts `$1` (a JSON array of rows), returning `inserted` per row. */
   upsert: string;
   /** Tags a row's change invalidates; `brandOf` gives the brand slug of the row's parent reference. */
@@ -51,6 +53,7 @@ export const IMPORTERS: Record<ImportEntity, Importer> = {
     spec: modelsResource,
     textFields: ['name', 'segment', 'description'],
     reference: { field: 'brand', table: 'brands' },
+    current: 'SELECT m.slug, b.slug AS parent, b.slug AS brand FROM models m JOIN brands b ON b.id = m.brand_id WHERE m.slug = ANY($1::text[])',
     upsert: `INSERT INTO models (brand_id, slug, name, body_type, segment, launch_date, status, popularity, description, colours, features)
       SELECT b.id, r.slug, r.name, r."bodyType", r.segment, r."launchDate", r.status, coalesce(r.popularity, 0), coalesce(r.description, ''),
              coalesce(r.colours, '[]'), ARRAY(SELECT json_array_elements_text(coalesce(r.features, '[]')))
@@ -67,6 +70,8 @@ export const IMPORTERS: Record<ImportEntity, Importer> = {
     spec: variantsResource,
     textFields: ['name'],
     reference: { field: 'model', table: 'models' },
+    current: `SELECT v.slug, m.slug AS parent, b.slug AS brand
+      FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id WHERE v.slug = ANY($1::text[])`,
     upsert: `INSERT INTO variants (model_id, slug, ${VARIANT_FIELDS.map(([, c]) => c).join(', ')}, colours, features)
       SELECT m.id, r.slug, ${VARIANT_FIELDS.map(([f]) => `r."${f}"`).join(', ')}, coalesce(r.colours, '[]'),
              ARRAY(SELECT json_array_elements_text(coalesce(r.features, '[]')))

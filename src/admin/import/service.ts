@@ -3,7 +3,8 @@
  * upserted in chunks while the file is still being read, so memory stays bounded; the first invalid row
  * stops the writing (reading goes on, to report every problem, up to MAX_REPORTED), and any problem rolls
  * the whole import back. Cache tags are invalidated once, at the end (a large import empties the cache
- * instead: cheaper than tens of thousands of tags).
+ * instead: cheaper than tens of thousands of tags). A dry run validates every row and reference the same
+ * way but writes nothing: it only counts which slugs are new.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -11,12 +12,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { plainText } from '../../content/text.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
+import { findUnstorable } from '../../platform/storable-input.js';
 import { adminWrite } from '../write.js';
 import { IMPORTERS, type ImportEntity, type Importer } from './importers.js';
 import type { SourceRow } from './sources.js';
 
 export const MAX_IMPORT_ROWS = 100_000;
-const CHUNK_ROWS = 2_000;
+/** Rows per upsert statement: each statement also refreshes the derived columns of every model it touches. */
+const CHUNK_ROWS = 5_000;
+/** A chunk's upsert may take seconds on a busy server; the app-wide statement timeout is sized for page reads. */
+const CHUNK_STATEMENT_TIMEOUT_MS = 30_000;
 const MAX_REPORTED = 1_000;
 /** Above this many distinct tags, the import empties the cache instead of invalidating tag by tag. */
 const MAX_TAGS = 2_000;
@@ -69,16 +74,33 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
   };
 
   const work = async (tx: pg.PoolClient, tags: Set<string>) => {
+    await tx.query(`SET LOCAL statement_timeout = ${CHUNK_STATEMENT_TIMEOUT_MS}`);
     let chunk: { row: number; value: Record<string, unknown> }[] = [];
     const flush = async () => {
       const batch = chunk;
       chunk = [];
-      if (batch.length === 0 || problemCount > 0) return;
+      if (batch.length === 0) return;
+      // References are checked even after a problem, so that every bad row is reported; nothing is written then.
       if (importer.reference) await checkReferences(tx, importer, batch, brandOfParent, report);
       if (problemCount > 0) return;
+      if (dryRun) {
+        // A dry run writes nothing (no index work, no row locks held while the file is read): it counts new slugs.
+        const { rows: known } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${importer.spec.table} WHERE slug = ANY($1::text[])`, [batch.map((b) => String(b.value.slug))]);
+        inserted += batch.length - known[0]!.n;
+        return;
+      }
+      if (importer.current) await addCurrentTags(tx, importer, batch, tags);
       const { rows: result } = await tx.query<{ inserted: boolean }>(importer.upsert, [JSON.stringify(batch.map((b) => b.value))]);
       inserted += result.filter((r) => r.inserted).length;
       for (const { value } of batch) for (const tag of importer.tags(value, (slug) => brandOfParent.get(slug) ?? slug)) tags.add(tag);
+    };
+    // A chunk is written while the next one is read and validated, so the parser and the database work at once.
+    let writing: Promise<void> = Promise.resolve();
+    const flushBehind = async () => {
+      await writing;
+      writing = flush();
+      // Awaited by the next flushBehind or at the end; until then its failure must not count as unhandled.
+      writing.catch(() => undefined);
     };
     for await (const source of rows) {
       count += 1;
@@ -87,13 +109,23 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
         report({ row: source.row, message: `the row ${source.problem ?? 'is unreadable'}` });
         continue;
       }
-      if (!validate(source.value)) {
-        for (const error of validate.errors ?? []) report(describe(source.row, error));
+      const unstorable = findUnstorable(source.value, '');
+      if (unstorable !== null) {
+        report({ row: source.row, field: unstorable[0], message: unstorable[1] });
         continue;
       }
-      const value = { ...source.value };
+      if (!validate(source.value)) {
+        // A union (integer or null) fails once per branch; one line per field says enough.
+        const fields = new Set<string | undefined>();
+        for (const detail of (validate.errors ?? []).map((error) => describe(source.row, error))) {
+          if (!fields.has(detail.field)) report(detail);
+          fields.add(detail.field);
+        }
+        continue;
+      }
+      let value: Record<string, unknown>;
       try {
-        for (const field of importer.textFields) if (typeof value[field] === 'string') value[field] = plainText(field, value[field]);
+        value = cleanText(importer, source.value);
       } catch (error) {
         report({ row: source.row, ...((error as AppError).details?.[0] ?? { message: String(error) }) });
         continue;
@@ -105,11 +137,14 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
       }
       seen.add(slug);
       chunk.push({ row: source.row, value });
-      if (chunk.length >= CHUNK_ROWS) await flush();
+      if (chunk.length >= CHUNK_ROWS) await flushBehind();
     }
-    await flush();
+    await flushBehind();
+    await writing;
     if (count === 0) throw new AppError('IMPORT_INVALID', 'the file holds no rows');
     if (problemCount > 0) {
+      // Reference problems are found a chunk at a time, after later rows' own problems.
+      problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
       throw new AppError('IMPORT_INVALID', `${problemCount} problem(s) in ${count} rows; nothing was imported${problemCount > problems.length ? ` (the first ${problems.length} are listed)` : ''}`, problems);
     }
   };
@@ -126,7 +161,25 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error;
   }
-  return { entity, rows: count, inserted: dryRun ? 0 : inserted, updated: dryRun ? 0 : count - inserted, dryRun, ms: Date.now() - started };
+  // A dry run counts too, so it says what the import would do.
+  return { entity, rows: count, inserted, updated: count - inserted, dryRun, ms: Date.now() - started };
+}
+
+/** Plain-text hygiene (markup refused) on the text fields, feature lists and colour names, as the admin API does. */
+function cleanText(importer: Importer, row: Record<string, unknown>): Record<string, unknown> {
+  const value = { ...row };
+  for (const field of importer.textFields) if (typeof value[field] === 'string') value[field] = plainText(field, value[field]);
+  if (Array.isArray(value.features)) value.features = (value.features as string[]).map((feature, i) => plainText(`features.${i}`, feature));
+  if (Array.isArray(value.colours)) {
+    value.colours = (value.colours as { name: string; hex: string }[]).map((colour, i) => ({ name: plainText(`colours.${i}.name`, colour.name), hex: colour.hex }));
+  }
+  return value;
+}
+
+/** Tags of the stored rows before the upsert: a row moving to another model or brand must drop its old parent's pages too. */
+async function addCurrentTags(tx: pg.PoolClient, importer: Importer, batch: { value: Record<string, unknown> }[], tags: Set<string>): Promise<void> {
+  const { rows } = await tx.query<{ slug: string; parent: string; brand: string }>(importer.current!, [batch.map((b) => String(b.value.slug))]);
+  for (const row of rows) for (const tag of importer.tags({ slug: row.slug, [importer.reference!.field]: row.parent }, () => row.brand)) tags.add(tag);
 }
 
 async function checkReferences(

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { pipeline, type Readable } from 'node:stream';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { parse } from 'csv-parse';
-import { AppError } from '../../errors.js';
+import { AppError, type ErrorDetail } from '../../errors.js';
 
 export type Row = Record<string, unknown>;
 export interface SourceRow {
@@ -27,8 +27,7 @@ function kinds(schema: TSchema | undefined): Set<string> {
   return new Set([...own, ...nested] as string[]);
 }
 
-function coerceCell(field: string, cell: string, schema: TSchema | undefined): unknown {
-  const types = kinds(schema);
+function coerceCell(field: string, cell: string, types: Set<string>): unknown {
   if (cell === '') return types.has('null') ? null : undefined;
   if ((types.has('integer') || types.has('number')) && /^-?\d+(\.\d+)?$/.test(cell.trim())) return Number(cell.trim());
   if (types.has('boolean') && /^(true|false)$/i.test(cell)) return cell.toLowerCase() === 'true';
@@ -48,24 +47,49 @@ function coerceCell(field: string, cell: string, schema: TSchema | undefined): u
   return cell;
 }
 
+/** The header's columns, or one IMPORT_INVALID naming unknown, repeated and missing columns (row 0), not one per row. */
+function checkHeader(header: string[], schema: TObject): string[] {
+  const known = Object.keys(schema.properties);
+  const details: ErrorDetail[] = [];
+  header.forEach((column, i) => {
+    if (!known.includes(column)) details.push({ row: 0, field: column, message: 'is not a column of this entity' });
+    else if (header.indexOf(column) !== i) details.push({ row: 0, field: column, message: 'appears twice in the header' });
+  });
+  for (const column of schema.required ?? []) if (!header.includes(column)) details.push({ row: 0, field: column, message: 'is a required column' });
+  if (details.length === 0) return header;
+  const problems = details.map((d) => `${d.field} ${d.message}`).join('; ');
+  throw new AppError('IMPORT_INVALID', `the CSV header is wrong: ${problems}; the columns are ${known.join(', ')}`, details);
+}
+
 export async function* csvRows(stream: Readable, schema: TObject): AsyncGenerator<SourceRow> {
-  const parser = parse({ columns: true, bom: true, skip_empty_lines: true, trim: false, max_record_size: MAX_CSV_RECORD_BYTES, relax_column_count: false });
+  const parser = parse({
+    columns: (header: string[]) => checkHeader(header, schema),
+    bom: true,
+    skip_empty_lines: true,
+    trim: false,
+    max_record_size: MAX_CSV_RECORD_BYTES,
+    relax_column_count: false,
+  });
   pipeline(stream, parser, () => undefined);
+  // The types each column takes, worked out once per file rather than once per cell.
+  const types = new Map(Object.entries(schema.properties).map(([field, fieldSchema]) => [field, kinds(fieldSchema)]));
   let row = 0;
   try {
     for await (const record of parser as AsyncIterable<Record<string, string>>) {
       row += 1;
       const value: Row = {};
       for (const [field, cell] of Object.entries(record)) {
-        const coerced = coerceCell(field, cell, schema.properties[field]);
+        const coerced = coerceCell(field, cell, types.get(field) ?? new Set());
         if (coerced !== undefined) value[field] = coerced;
       }
       yield { row, value };
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    // csv-parse names what broke (an unclosed quote, a row with more cells than the header, …).
-    throw new AppError('IMPORT_INVALID', `the CSV cannot be read after row ${row}: ${error instanceof Error ? error.message : String(error)}`);
+    // csv-parse names what broke (an unclosed quote, a row with more cells than the header, …) and counts the
+    // records read before it; records already parsed may not have reached this loop yet.
+    const read = (error as { records?: unknown }).records;
+    throw new AppError('IMPORT_INVALID', `the CSV cannot be read at row ${(typeof read === 'number' ? read : row) + 1}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

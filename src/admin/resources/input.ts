@@ -41,6 +41,12 @@ export async function idOfSlug(tx: pg.PoolClient, table: 'brands' | 'models' | '
   return rows[0].id;
 }
 
+/** Refuses a restore while the row's parent (the live row of `table` with `slug`) is deleted. */
+export async function refuseIfParentDeleted(tx: pg.PoolClient, table: 'brands' | 'models', slug: string, child: string): Promise<void> {
+  const { rowCount } = await tx.query(`SELECT 1 FROM ${table} WHERE slug = $1 AND deleted_at IS NOT NULL`, [slug]);
+  if (rowCount) throw new AppError('REFERENCE_IN_USE', `the ${child}'s ${table.slice(0, -1)} "${slug}" is deleted: restore it first`);
+}
+
 /** Refuses a delete while live rows still point at the row. */
 export async function refuseIfReferenced(tx: pg.PoolClient, sql: string, id: number, message: (n: number) => string): Promise<void> {
   const { rows } = await tx.query<{ n: number }>(sql, [id]);

@@ -57,7 +57,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
 
     app.get(
       base,
-      { preHandler: app.authorize(spec.read), schema: { tags, summary: `List ${spec.path}`, querystring: ListQuery, response: { 200: ListOf(spec.View), ...errorResponses(400, 401, 403) } } },
+      { onRequest: app.authorize(spec.read), schema: { tags, summary: `List ${spec.path}`, querystring: ListQuery, response: { 200: ListOf(spec.View), ...errorResponses(400, 401, 403) } } },
       async (request, reply) => {
         const { q, deleted, page, limit, ...filters } = request.query as { q?: string; deleted: 'exclude'; page: number; limit: number };
         const { rows, total } = await service.repository.list(app.pg, { q, deleted, page, limit, filters });
@@ -68,7 +68,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
 
     app.get(
       `${base}/:id`,
-      { preHandler: app.authorize(spec.read), schema: { tags, summary: `One ${spec.entity}`, params: IdParams, response: { 200: One(spec.View), ...errorResponses(400, 401, 403, 404) } } },
+      { onRequest: app.authorize(spec.read), schema: { tags, summary: `One ${spec.entity}`, params: IdParams, response: { 200: One(spec.View), ...errorResponses(400, 401, 403, 404) } } },
       async (request, reply) => {
         const view = await service.get(request.params.id);
         withEtag(reply, view);
@@ -78,7 +78,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
 
     app.post(
       base,
-      { preHandler: app.authorize(spec.write), schema: { tags, summary: `Create a ${spec.entity}`, body: spec.Create, response: { 201: One(spec.View), ...errorResponses(400, 401, 403, 409, 429) } } },
+      { onRequest: app.authorize(spec.write), schema: { tags, summary: `Create a ${spec.entity}`, body: spec.Create, response: { 201: One(spec.View), ...errorResponses(400, 401, 403, 409, 429) } } },
       async (request, reply) => {
         const view = await service.create(request, request.body as Record<string, unknown>);
         withEtag(reply, view).code(201).header('location', `${base}/${view.id}`);
@@ -89,7 +89,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
     app.patch(
       `${base}/:id`,
       {
-        preHandler: app.authorize(spec.write),
+        onRequest: app.authorize(spec.write),
         schema: { tags, summary: `Change a ${spec.entity}`, params: IdParams, body: UpdateBody, response: { 200: One(spec.View), ...errorResponses(400, 401, 403, 404, 409, 412, 428, 429) } },
       },
       async (request, reply) => {
@@ -103,7 +103,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
     app.delete(
       `${base}/:id`,
       {
-        preHandler: app.authorize(spec.write),
+        onRequest: app.authorize(spec.write),
         schema: { tags, summary: `Delete a ${spec.entity} (soft; restorable)`, params: IdParams, querystring: VersionQuery, response: { 200: One(spec.View), ...errorResponses(400, 401, 403, 404, 409, 412, 428, 429) } },
       },
       async (request, reply) => {
@@ -116,7 +116,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
     app.post(
       `${base}/:id/restore`,
       {
-        preHandler: app.authorize(spec.write),
+        onRequest: app.authorize(spec.write),
         schema: { tags, summary: `Restore a deleted ${spec.entity}`, params: IdParams, querystring: VersionQuery, response: { 200: One(spec.View), ...errorResponses(400, 401, 403, 404, 412, 428, 429) } },
       },
       async (request, reply) => {

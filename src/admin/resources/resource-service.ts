@@ -11,6 +11,9 @@ import { createResourceRepository } from './resource-repository.js';
 
 const notFound = (entity: string, id: number) => new AppError('NOT_FOUND', `no ${entity} with id ${id}`);
 
+/** A change that names no field (only the version it is based on). */
+export const nothingToChange = (entity: string) => new AppError('VALIDATION_FAILED', `nothing to change: send at least one field of the ${entity} besides "version"`);
+
 function conflict(entity: string, current: ResourceView, version: number): AppError {
   return new AppError('VERSION_CONFLICT', `the ${entity} was changed by someone else (you sent version ${version}, it is now ${current.version}); reload it and apply your change again`, undefined, {
     etag: `"v${current.version}"`,
@@ -36,6 +39,8 @@ export function createResourceService(app: FastifyInstance, spec: ResourceSpec) 
     },
 
     async update(request: FastifyRequest, id: number, version: number, input: Record<string, unknown>): Promise<ResourceView> {
+      // A version alone changes nothing: it must not bump the version (failing others' If-Match) or leave an audit entry.
+      if (Object.keys(input).length === 0) throw nothingToChange(spec.entity);
       return adminWrite(app, request, async (tx, effects) => {
         const before = await repository.find(tx, id, true);
         if (!before) throw notFound(spec.entity, id);
@@ -59,6 +64,7 @@ export function createResourceService(app: FastifyInstance, spec: ResourceSpec) 
           throw new AppError('VALIDATION_FAILED', `the ${spec.entity} is ${deleted ? 'already deleted' : 'not deleted'}`);
         }
         if (deleted) await spec.beforeDelete?.(tx, before);
+        else await spec.beforeRestore?.(tx, before);
         await repository.setDeleted(tx, id, version, deleted);
         const after = (await repository.find(tx, id))!;
         effects.audit({ action: deleted ? 'delete' : 'restore', entity: spec.entity, entityId: String(id), before, after });

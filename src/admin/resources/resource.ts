@@ -47,6 +47,8 @@ export interface ResourceSpec<V extends ResourceView = ResourceView> {
   afterWrite?(tx: pg.PoolClient, id: number, input: Record<string, unknown>): Promise<void>;
   /** Refuses a delete that would orphan live rows (throw REFERENCE_IN_USE). */
   beforeDelete?(tx: pg.PoolClient, view: V): Promise<void>;
+  /** Refuses a restore that would put a live row under a deleted parent (throw REFERENCE_IN_USE). */
+  beforeRestore?(tx: pg.PoolClient, view: V): Promise<void>;
   /** Cache tags that answers showing this row carry. */
   tags(view: V): string[];
 }

@@ -14,6 +14,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { ROLES } from '../permissions.js';
 import { translateDatabaseError } from '../resources/resource-repository.js';
 import { requestedVersion } from '../resources/resource-routes.js';
+import { nothingToChange } from '../resources/resource-service.js';
 import { adminWrite } from '../write.js';
 
 const User = Type.Object({
@@ -31,6 +32,13 @@ type UserView = Static<typeof User> & Record<string, unknown>;
 
 const COLUMNS = `id, email, name, role, created_at AS "createdAt", last_login_at AS "lastLoginAt", disabled_at AS "disabledAt", version`;
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false });
+const PG_UNIQUE_VIOLATION = '23505';
+
+/** The one unique key on admin_users is lower(email): say EMAIL_TAKEN (the generic translation says "slug"). */
+function translateUserError(error: unknown): never {
+  if ((error as { code?: string }).code === PG_UNIQUE_VIOLATION) throw new AppError('EMAIL_TAKEN', 'another user already has that email address');
+  return translateDatabaseError(error, 'user');
+}
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const find = async (executor: { query: typeof app.pg.query }, id: number, lock = false) =>
@@ -38,7 +46,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/admin/users',
-    { preHandler: app.authorize('users:manage'), schema: { tags: ['admin'], summary: 'List admin users', querystring: Type.Object({ page: PagingQuery.page, limit: PagingQuery.limit }, { additionalProperties: false }), response: { 200: ListOf(User), ...errorResponses(400, 401, 403) } } },
+    { onRequest: app.authorize('users:manage'), schema: { tags: ['admin'], summary: 'List admin users', querystring: Type.Object({ page: PagingQuery.page, limit: PagingQuery.limit }, { additionalProperties: false }), response: { 200: ListOf(User), ...errorResponses(400, 401, 403) } } },
     async (request) => {
       const { page, limit } = request.query;
       const { rows } = await app.pg.query(`SELECT ${COLUMNS} FROM admin_users ORDER BY id LIMIT $1 OFFSET $2`, [limit, (page - 1) * limit]);
@@ -50,7 +58,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/admin/users',
     {
-      preHandler: app.authorize('users:manage'),
+      onRequest: app.authorize('users:manage'),
       schema: {
         tags: ['admin'],
         summary: 'Create an admin user',
@@ -65,7 +73,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = await adminWrite(app, request, async (tx, effects) => {
         const { rows } = await tx
           .query<UserView>(`INSERT INTO admin_users (email, password_hash, role, name) VALUES (lower($1), $2, $3, $4) RETURNING ${COLUMNS}`, [request.body.email, passwordHash, request.body.role, name])
-          .catch((error: unknown) => translateDatabaseError(error, 'user'));
+          .catch(translateUserError);
         const created = rows[0]!;
         effects.audit({ action: 'create', entity: 'user', entityId: String(created.id), before: null, after: created });
         return created;
@@ -77,7 +85,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/admin/users/:id',
     {
-      preHandler: app.authorize('users:manage'),
+      onRequest: app.authorize('users:manage'),
       schema: {
         tags: ['admin'],
         summary: 'Change a user: role, name, disabled',
@@ -88,7 +96,9 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const version = requestedVersion(request, request.body.version);
+      const { version: bodyVersion, ...change } = request.body;
+      if (Object.keys(change).length === 0) throw nothingToChange('user');
+      const version = requestedVersion(request, bodyVersion);
       const isSelf = id === request.user!.userId;
       if (isSelf && (request.body.disabled === true || (request.body.role !== undefined && request.body.role !== 'admin'))) {
         throw new AppError('FORBIDDEN', 'you cannot disable or demote yourself; ask another admin');

@@ -9,7 +9,7 @@ export type ArticleRow = Omit<ArticleSummary, 'publishedAt'> & { id: number; pub
 const SUMMARY_COLUMNS = `t.id, t.slug, t.title, t.summary, t.category, t.author, t.tags, t.published_at AS "publishedAt",
   (extract(epoch FROM t.published_at) * 1000000)::bigint AS "publishedUs",
   coalesce((SELECT json_agg(json_build_object('slug', m.slug, 'name', m.name) ORDER BY m.name)
-              FROM article_models am JOIN models m ON m.id = am.model_id WHERE am.article_id = t.id), '[]') AS models`;
+              FROM article_models am JOIN models m ON m.id = am.model_id WHERE am.article_id = t.id AND m.deleted_at IS NULL), '[]') AS models`;
 
 // Microseconds since the epoch: an exact, integer keyset key for a timestamptz.
 const NEWEST: SortSpec = {

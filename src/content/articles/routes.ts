@@ -7,10 +7,11 @@ import { ArticleList, ArticleListQuery, ArticleOne } from './schemas.js';
 import { createArticleService } from './service.js';
 
 const LIST_CACHE: CachedRoute<unknown> = { name: 'articles.list', ttl: 'articlesS', tags: () => [LIST.articles] };
-const ONE_CACHE: CachedRoute<{ data: { slug: string } }> = {
+const ONE_CACHE: CachedRoute<{ data: { slug: string; models: { slug: string }[] } }> = {
   name: 'articles.one',
   ttl: 'articlesS',
-  tags: ({ data }) => [tag.article(data.slug)],
+  // The article shows the names of the models it is about.
+  tags: ({ data }) => [tag.article(data.slug), ...data.models.map((m) => tag.model(m.slug))],
   errorTags: (request) => [tag.article((request.params as { slug: string }).slug)],
 };
 

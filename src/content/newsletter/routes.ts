@@ -5,7 +5,7 @@ import { ConfirmInput, ConfirmReceipt, SubscribeInput, SubscribeReceipt } from '
 import { createNewsletterService } from './service.js';
 
 export const newsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const newsletter = createNewsletterService(app.pg, app.mailer, app.config);
+  const newsletter = createNewsletterService(app.pg, () => app.outbox.drainNow());
 
   app.post(
     '/api/newsletter',

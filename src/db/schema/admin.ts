@@ -70,6 +70,17 @@ export const outbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     processedAt: timestamp('processed_at', { withTimezone: true }),
+    /** A failed entry is retried from this time on (exponential backoff, so a long Redis outage does not use up the attempts). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the entry was given up after its last attempt: the failed list (retry clears it). */
+    failedAt: timestamp('failed_at', { withTimezone: true }),
   },
-  (t) => [index('outbox_pending_idx').on(t.id).where(sql`processed_at IS NULL`)],
+  (t) => [index('outbox_pending_idx').on(t.id).where(sql`processed_at IS NULL`), index('outbox_failed_idx').on(t.failedAt).where(sql`failed_at IS NOT NULL`)],
 );
+
+/** Scheduled jobs without Redis: the last period each schedule was claimed for, so a cluster runs each period once. */
+export const jobSchedules = pgTable('job_schedules', {
+  id: text('id').primaryKey(),
+  periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+  claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+});

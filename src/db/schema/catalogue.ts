@@ -213,6 +213,13 @@ export const popularComparisons = pgTable(
     slug: text('slug').notNull(),
     title: text('title').notNull(),
     position: smallint('position').notNull().default(0),
+    /**
+     * 'editor' (curated: seed, admin) or 'analytics' (written by the roll-up from compare events, which
+     * touches only its own rows; an editor's update to one makes it 'editor', see 0005's trigger).
+     */
+    source: text('source').notNull().default('editor'),
+    /** analytics rows: compares of this set over the roll-up window; 0 for curated rows. */
+    score: integer('score').notNull().default(0),
     ...timestamps,
   },
   (t) => [uniqueIndex('popular_comparisons_slug_key').on(t.slug), index('popular_comparisons_position_idx').on(t.position)],

@@ -1,9 +1,9 @@
 /**
- * Content and visitor-submitted data: articles, newsletter subscribers, leads, analytics events, and the
- * idempotency records that make public writes safe to retry.
+ * Content and visitor-submitted data: articles, newsletter subscribers, leads, and the idempotency records
+ * that make public writes safe to retry. Analytics events are in analytics.ts.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { models, variants } from './catalogue.js';
 
 export const articles = pgTable(
@@ -84,21 +84,6 @@ export const leads = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('leads_created_idx').on(t.createdAt.desc().nullsFirst()), index('leads_model_idx').on(t.modelId)],
-);
-
-export const analyticsEvents = pgTable(
-  'analytics_events',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    type: text('type').notNull(),
-    path: text('path'),
-    modelId: integer('model_id'),
-    variantId: integer('variant_id'),
-    sessionId: text('session_id'),
-    props: jsonb('props').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('analytics_events_created_idx').on(t.createdAt), index('analytics_events_type_model_idx').on(t.type, t.modelId)],
 );
 
 /** A public write's outcome, stored in the write's own transaction so a retried request gets the same answer. */

@@ -142,7 +142,9 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
 
   function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome): FastifyReply {
     const body: EncodedBody = entry.body;
-    reply.header('vary', 'accept-encoding').header('x-cache', X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT');
+    // Added to, not replaced: CORS has already put Origin there, and a shared cache must key on both.
+    const vary = reply.getHeader('vary');
+    reply.header('vary', vary === undefined ? 'accept-encoding' : `${String(vary)}, accept-encoding`).header('x-cache', X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT');
     if (entry.status !== 200) {
       stats.record(route, outcome);
       return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);

@@ -42,7 +42,7 @@ export async function warmUp(app: FastifyInstance, budgetMs: number): Promise<Wa
 
   const warmOne = async (url: string): Promise<void> => {
     requested += 1;
-    const response = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br, gzip' } });
+    const response = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br, gzip', ...app.rateLimit.internalHeaders } });
     if (response.statusCode !== 200) failed += 1;
   };
   const runAll = async (urls: string[]) => {
@@ -56,8 +56,9 @@ export async function warmUp(app: FastifyInstance, budgetMs: number): Promise<Wa
   await runAll(FIRST_PAGES);
   if (Date.now() < deadline) {
     // The slugs come from the same API, uncompressed, and are not worth caching under another key.
-    const models = await app.inject({ method: 'GET', url: `/api/models?limit=${TOP_MODELS}&fields=slug` });
-    const brands = await app.inject({ method: 'GET', url: '/api/brands?limit=100&fields=slug' });
+    const headers = app.rateLimit.internalHeaders;
+    const models = await app.inject({ method: 'GET', url: `/api/models?limit=${TOP_MODELS}&fields=slug`, headers });
+    const brands = await app.inject({ method: 'GET', url: '/api/brands?limit=100&fields=slug', headers });
     const slugs = (response: { statusCode: number; json: () => unknown }) =>
       response.statusCode === 200 ? (response.json() as { data: { slug: string }[] }).data.map((item) => item.slug) : [];
     await runAll([...slugs(models).map((slug) => `/api/models/${slug}`), ...slugs(brands).map((slug) => `/api/brands/${slug}`)]);

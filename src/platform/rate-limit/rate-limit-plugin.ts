@@ -5,6 +5,7 @@
  * `newsletter` per email address, `modify` and `bulk` per signed-in user. Answers carry
  * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a refusal is a 429 with `Retry-After`.
  */
+import { randomBytes } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -12,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config, RateLimitConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
-import { closeRedis, createRedis } from '../redis.js';
+import { closeRedis, createRedis, waitForRedis } from '../redis.js';
 import { createLimiterStore, type LimiterStore } from './limiters.js';
 
 export type RateLimitTier = Exclude<keyof RateLimitConfig, 'enabled' | 'allowlist'>;
@@ -25,6 +26,12 @@ declare module 'fastify' {
 
 /** Paths the public tier does not count: health and metrics (probes), the docs, the admin API (own tiers). */
 const UNCOUNTED_PREFIXES = ['/api/monitoring/', '/api/docs', '/api/admin/'];
+/**
+ * How long start-up waits for Redis before going on without it. Until the connection is ready every request
+ * is counted by the per-process insurance limiter, so without this wait the first requests after start-up
+ * would each get a budget per process instead of one shared budget.
+ */
+const REDIS_STARTUP_WAIT_MS = 3_000;
 
 export interface RateLimiter {
   /** Counts one request of `tier` for `key`; throws a 429 AppError (headers set on `reply`) when over. */
@@ -32,7 +39,15 @@ export interface RateLimiter {
   /** The limiters themselves, for lockout counters that are not request tiers. */
   store: LimiterStore;
   exempt(ip: string): boolean;
+  /**
+   * Headers that mark a request the app makes to itself (app.inject: the cache warm-up) so that it is not
+   * counted against the public budget of 127.0.0.1. The value is random per process and never leaves it.
+   */
+  internalHeaders: Readonly<Record<string, string>>;
 }
+
+const INTERNAL_HEADER = 'x-gadizone-internal';
+const MAX_REMEMBERED_VERDICTS = 10_000;
 
 function allowlist(entries: readonly string[]): BlockList {
   const list = new BlockList();
@@ -54,15 +69,25 @@ function setHeaders(reply: FastifyReply, limit: number, result: RateLimiterRes):
 
 export function createRateLimiter(config: Config['rateLimits'], store: LimiterStore, onError: (error: unknown) => void): RateLimiter {
   const allowed = allowlist(config.allowlist);
+  // BlockList#check builds a SocketAddress per call; clients repeat, so remember answers (bounded).
+  const verdicts = new Map<string, boolean>();
   const exempt = (ip: string) => {
-    const address = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-    return allowed.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
+    let verdict = verdicts.get(ip);
+    if (verdict === undefined) {
+      const address = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+      verdict = config.allowlist.length > 0 && allowed.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
+      if (verdicts.size >= MAX_REMEMBERED_VERDICTS) verdicts.clear();
+      verdicts.set(ip, verdict);
+    }
+    return verdict;
   };
+  const internalKey = randomBytes(24).toString('base64url');
   return {
     store,
     exempt,
+    internalHeaders: Object.freeze({ [INTERNAL_HEADER]: internalKey }),
     async consume(request, reply, tier, key) {
-      if (!config.enabled || exempt(request.ip)) return;
+      if (!config.enabled || exempt(request.ip) || request.headers[INTERNAL_HEADER] === internalKey) return;
       const rule = config[tier];
       try {
         setHeaders(reply, rule.points, await store.limiter(tier, rule).consume(key));
@@ -84,6 +109,9 @@ export function createRateLimiter(config: Config['rateLimits'], store: LimiterSt
 export const rateLimitPlugin = fp<{ config: Config }>(
   async (app, { config }) => {
     const redis: Redis | null = config.redisUrl === null ? null : createRedis(config.redisUrl, { name: 'gadizone-rate-limit' });
+    if (redis !== null && config.rateLimits.enabled && !(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+      app.log.warn('Redis is not reachable: rate limits are counted per process until it is');
+    }
     const limiter = createRateLimiter(config.rateLimits, createLimiterStore(redis, config.redisPrefix), (error) =>
       app.log.warn({ err: error }, 'rate-limit counters unavailable: request allowed'),
     );

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import { articleChanged } from '../../../catalogue/cache-tags.js';
-import { cleanHtml, markdownToHtml } from '../../../content/html.js';
+import { markdownToHtml, safeHtml, safeMarkdown } from '../../../content/html.js';
 import { ARTICLE_CATEGORIES } from '../../../content/articles/schemas.js';
 import { AppError } from '../../../errors.js';
 import { StringEnum } from '../../../lib/schemas.js';
@@ -19,7 +19,10 @@ const Fields = {
   status: StringEnum(['draft', 'published'] as const),
   publishedAt: Type.String({ format: 'date-time' }),
   bodyHtml: Type.String({ maxLength: 200_000, description: 'HTML; cleaned to an allowlist (no scripts, styles, handlers, iframes)' }),
-  bodyMarkdown: Type.String({ maxLength: 200_000, description: 'markdown; rendered and cleaned into bodyHtml' }),
+  bodyMarkdown: Type.String({
+    maxLength: 200_000,
+    description: 'markdown; rendered and cleaned into bodyHtml. Published as written, so raw HTML the allowlist would change, and links other than https, http, mailto or relative ones, are refused',
+  }),
   models: Type.Array(Slug, { maxItems: 20, uniqueItems: true, description: 'slugs of the models the article is about' }),
 };
 
@@ -67,10 +70,12 @@ export const articlesResource = defineResource<ArticleView>({
       ...textColumns(input, { title: 'title', summary: 'summary', author: 'author' }),
       ...valueColumns(input, { slug: 'slug', category: 'category', tags: 'tags', status: 'status', publishedAt: 'published_at' }),
     };
-    if (typeof input.bodyMarkdown === 'string') Object.assign(columns, { body_markdown: input.bodyMarkdown, body_html: markdownToHtml(input.bodyMarkdown) });
-    if (typeof input.bodyHtml === 'string') Object.assign(columns, { body_html: cleanHtml(input.bodyHtml), ...(input.bodyMarkdown === undefined ? { body_markdown: '' } : {}) });
+    if (typeof input.bodyMarkdown === 'string') {
+      const markdown = safeMarkdown('bodyMarkdown', input.bodyMarkdown);
+      Object.assign(columns, { body_markdown: markdown, body_html: markdownToHtml(markdown) });
+    }
+    if (typeof input.bodyHtml === 'string') Object.assign(columns, { body_html: safeHtml('bodyHtml', input.bodyHtml), ...(input.bodyMarkdown === undefined ? { body_markdown: '' } : {}) });
     if (current === null && input.publishedAt === undefined) columns.published_at = new Date();
-    if (columns.title === '') throw new AppError('VALIDATION_FAILED', 'title needs visible characters', [{ in: 'body', field: 'title', message: 'is blank' }]);
     return columns;
   },
   async afterWrite(tx, id, input) {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { modelChanged } from '../../../catalogue/cache-tags.js';
 import { StringEnum } from '../../../lib/schemas.js';
 import { defineResource } from '../resource.js';
-import { idOfSlug, textColumns, valueColumns } from '../input.js';
+import { idOfSlug, refuseIfParentDeleted, textColumns, valueColumns } from '../input.js';
 import { Meta, META_COLUMNS, Slug, slugFilter, Text } from './common.js';
 
 export const IMAGE_KINDS = ['exterior', 'interior', 'colour', 'detail'] as const;
@@ -41,5 +41,6 @@ export const imagesResource = defineResource<ImageView>({
     if (typeof input.model === 'string') Object.assign(columns, { model_id: await idOfSlug(tx, 'models', input.model, 'model') });
     return columns;
   },
+  beforeRestore: (tx, view) => refuseIfParentDeleted(tx, 'models', view.model, 'image'),
   tags: (view) => modelChanged(view.model, view.brand),
 });

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { modelChanged } from '../../../catalogue/cache-tags.js';
 import { BODY_TYPES, MODEL_STATUSES, StringEnum } from '../../../lib/schemas.js';
 import { defineResource } from '../resource.js';
-import { idOfSlug, listColumns, refuseIfReferenced, textColumns, valueColumns } from '../input.js';
+import { idOfSlug, listColumns, refuseIfParentDeleted, refuseIfReferenced, textColumns, valueColumns } from '../input.js';
 import { Colours, Features, IsoDate, Meta, META_COLUMNS, OptionalText, Slug, slugFilter, Text } from './common.js';
 
 const Fields = {
@@ -52,5 +52,6 @@ export const modelsResource = defineResource<ModelView>({
   async beforeDelete(tx, view) {
     await refuseIfReferenced(tx, 'SELECT count(*)::int AS n FROM variants WHERE model_id = $1 AND deleted_at IS NULL', view.id, (n) => `the model still has ${n} live variant(s): delete them first`);
   },
+  beforeRestore: (tx, view) => refuseIfParentDeleted(tx, 'brands', view.brand, 'model'),
   tags: (view) => modelChanged(view.slug, view.brand),
 });

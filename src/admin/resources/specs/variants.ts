@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { variantChanged } from '../../../catalogue/cache-tags.js';
 import { DRIVETRAINS, FUELS, StringEnum, TRANSMISSIONS } from '../../../lib/schemas.js';
 import { defineResource } from '../resource.js';
-import { idOfSlug, listColumns, textColumns, valueColumns } from '../input.js';
+import { idOfSlug, listColumns, refuseIfParentDeleted, textColumns, valueColumns } from '../input.js';
 import { Colours, Features, Meta, META_COLUMNS, Slug, slugFilter, Text } from './common.js';
 
 const int = (max: number) => Type.Union([Type.Integer({ minimum: 0, maximum: max }), Type.Null()]);
@@ -72,5 +72,6 @@ export const variantsResource = defineResource<VariantView>({
     if (typeof input.model === 'string') Object.assign(columns, { model_id: await idOfSlug(tx, 'models', input.model, 'model') });
     return columns;
   },
+  beforeRestore: (tx, view) => refuseIfParentDeleted(tx, 'models', view.model, 'variant'),
   tags: (view) => variantChanged(view.slug, view.model, view.brand),
 });

@@ -1,0 +1,103 @@
+/**
+ * Component checks for /api/monitoring/ready and /health: the database (a round trip), the schema
+ * (no pending migration), Redis when configured (PING) and the outbox (how much is waiting). Each check
+ * is bounded by a timeout, and a result is reused for HEALTH_REUSE_MS, so a storm of probes (every load
+ * balancer, every kubelet) costs at most one round of checks per second per process.
+ */
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { pendingMigrationCount } from '../../db/migrate.js';
+
+export type ComponentStatus = 'up' | 'down';
+
+export interface ComponentHealth {
+  status: ComponentStatus;
+  latencyMs: number;
+  detail?: string;
+}
+
+export interface HealthReport {
+  status: ComponentStatus;
+  checkedAt: string;
+  components: Record<string, ComponentHealth>;
+}
+
+const CHECK_TIMEOUT_MS = 1_000;
+const HEALTH_REUSE_MS = 1_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `probe`; its string (if any) becomes the detail; a throw or timeout makes the component down. */
+async function check(probe: () => Promise<string | void>): Promise<ComponentHealth> {
+  const started = performance.now();
+  try {
+    const detail = await withTimeout(probe(), CHECK_TIMEOUT_MS);
+    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10, ...(detail ? { detail } : {}) };
+  } catch (error) {
+    return { status: 'down', latencyMs: Math.round((performance.now() - started) * 10) / 10, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export interface HealthSources {
+  pool: pg.Pool;
+  /** The database circuit breaker's state, reported with the database. */
+  breakerState: () => string;
+  /** A connection used only for PING; null when REDIS_URL is unset. */
+  redis: Redis | null;
+  /** Whether Redis being down makes the process unready (READY_REQUIRES_REDIS). */
+  readyRequiresRedis: boolean;
+}
+
+export function createHealthChecks({ pool, breakerState, redis, readyRequiresRedis }: HealthSources) {
+  let cached: { at: number; report: Promise<HealthReport> } | null = null;
+
+  async function run(): Promise<HealthReport> {
+    const [database, migrations, outbox, cache] = await Promise.all([
+      check(async () => {
+        try {
+          await pool.query('SELECT 1');
+        } catch (error) {
+          throw new Error(`${error instanceof Error ? error.message : String(error)} (circuit ${breakerState()})`);
+        }
+        return `circuit ${breakerState()}`;
+      }),
+      check(async () => {
+        const pending = await pendingMigrationCount(pool);
+        if (pending > 0) throw new Error(`${pending} migration(s) not applied: run gadizone migrate`);
+        return 'current';
+      }),
+      check(async () => {
+        const { rows } = await pool.query<{ pending: number; oldestS: number | null }>(
+          `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::int AS "oldestS" FROM outbox WHERE processed_at IS NULL`,
+        );
+        return `${rows[0]!.pending} pending${rows[0]!.oldestS === null ? '' : `, oldest ${rows[0]!.oldestS} s`}`;
+      }),
+      redis === null
+        ? Promise.resolve<ComponentHealth | null>(null)
+        : check(async () => {
+            if (redis.status !== 'ready') throw new Error(`connection ${redis.status}`);
+            await redis.ping();
+          }),
+    ]);
+    const components: Record<string, ComponentHealth> = { database, migrations, outbox };
+    if (cache !== null) components.redis = cache;
+    const required = [database, migrations, ...(cache !== null && readyRequiresRedis ? [cache] : [])];
+    return { status: required.every((c) => c.status === 'up') ? 'up' : 'down', checkedAt: new Date().toISOString(), components };
+  }
+
+  return {
+    /** The latest report, at most HEALTH_REUSE_MS old; concurrent callers share one round of checks. */
+    report(): Promise<HealthReport> {
+      const now = Date.now();
+      if (cached === null || now - cached.at > HEALTH_REUSE_MS) cached = { at: now, report: run() };
+      return cached.report;
+    },
+  };
+}
+export type HealthChecks = ReturnType<typeof createHealthChecks>;
