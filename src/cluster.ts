@@ -8,7 +8,7 @@
  *   - without Redis, the primary relays the workers' cache invalidations to each other.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { relayBusMessages } from './platform/cache/ipc-bus.js';
 import { serveClusterMetrics } from './platform/monitoring/cluster-metrics.js';
@@ -53,6 +53,16 @@ function waitForExit(worker: Worker, timeoutMs: number): Promise<void> {
   });
 }
 
+/**
+ * A send to a worker whose IPC channel closed a moment ago (it crashed, or is being replaced) fails with
+ * EPIPE although `isConnected()` said yes: the primary has not yet read the channel's end. Node emits that
+ * as 'error' on the Worker, and unheard it would kill the primary and, with it, every worker. The message
+ * is lost with the worker it was for; the worker's 'exit' replaces it.
+ */
+export function surviveClosedChannel(worker: Worker, log: Pick<Logger, 'warn'>): void {
+  worker.on('error', (error: NodeJS.ErrnoException) => log.warn({ worker: worker.process.pid, code: error.code }, 'message to a worker lost: its channel closed'));
+}
+
 export async function runPrimary(config: Config, workerCount: number): Promise<void> {
   const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'primary' } });
   const database = await prepareDatabase(config, (line) => log.info(line));
@@ -72,6 +82,7 @@ export async function runPrimary(config: Config, workerCount: number): Promise<v
     const worker = cluster.fork(workerEnv);
     const forkedAt = Date.now();
     live.add(worker);
+    surviveClosedChannel(worker, log);
     worker.on('message', (message: unknown) => {
       relayBusMessages(worker, message, live);
       answerMetrics(worker, message);
