@@ -1,4 +1,6 @@
 /** Test helpers: a private database per test file (cloned from the seeded template) and an app over it. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -92,6 +94,39 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
 /** A Redis key prefix no other test uses, so tests sharing one Redis never see each other's keys. */
 export function uniqueRedisPrefix(): string {
   return `gzt${randomBytes(4).toString('hex')}`;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Runs `gadizone <args>` as a child process from the CLI's source entry through tsx (bin/gadizone.js
+ * runs the same entry compiled to dist/, which tests should not have to build first). No Redis and
+ * silent logs unless `env` says otherwise; `stdin`, when given, is piped in (as `printf … | gadizone …`).
+ */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: undefined, LOG_LEVEL: 'silent', ...env },
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // the CLI may exit (bad arguments) before reading stdin
+      child.stdin.end(stdin);
+    }
+  });
 }
 
 export { createPool, inject };

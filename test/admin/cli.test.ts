@@ -1,15 +1,7 @@
-/**
- * `gadizone admin create|set-password`, run as a child process against this file's database. It runs the
- * CLI's source entry through tsx (bin/gadizone.js runs the same entry compiled to dist/, which tests
- * should not have to build first).
- */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+/** `gadizone admin create|set-password`, run as a child process (`runCli`) against this file's database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestDatabase, TEST_JWT_SECRET, type TestApp, type TestDatabase } from '../helpers.js';
+import { buildTestApp, createTestDatabase, runCli, type TestApp, type TestDatabase } from '../helpers.js';
 import { login } from './helpers.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let database: TestDatabase;
 let t: TestApp;
@@ -22,30 +14,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `gadizone admin …` with `stdin` piped in (as `printf '%s\n' "$PASSWORD" | gadizone admin …` would). */
-function admin(args: string[], stdin: string, env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'admin', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: database.url, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: undefined, LOG_LEVEL: 'silent', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {}); // the CLI may exit (bad arguments) before reading stdin
-    child.stdin.end(stdin);
-  });
-}
+/** Runs `gadizone admin …` against this file's database with `stdin` piped in. */
+const admin = (args: string[], stdin: string, env: Record<string, string | undefined> = {}) => runCli(['admin', ...args], { DATABASE_URL: database.url, ...env }, stdin);
 
 const usersWith = async (email: string) =>
   (await t.app.pg.query<{ id: number; email: string; role: string; password_hash: string }>('SELECT id, email, role, password_hash FROM admin_users WHERE lower(email) = lower($1)', [email])).rows;

@@ -4,13 +4,11 @@
  * is refused unless forced; a damaged file is refused; retention keeps the right files; the S3 upload
  * reaches an S3-compatible endpoint (a local stub: S3 is outside the system).
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type BackupConfig } from '../../src/config.js';
@@ -18,11 +16,10 @@ import { runBackup, type BackupSettings } from '../../src/platform/backup/backup
 import { backupFileName } from '../../src/platform/backup/files.js';
 import { restoreBackup } from '../../src/platform/backup/restore.js';
 import { expiredBackups } from '../../src/platform/backup/retention.js';
-import { createTestDatabase, inject, TEST_JWT_SECRET, type TestDatabase } from '../helpers.js';
+import { createTestDatabase, inject, runCli, type TestDatabase } from '../helpers.js';
 import { freePort } from '../setup/redis-server.js';
 import { adminQuery, withDatabase } from '../setup/template.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_SCHEMAS = `('public', 'drizzle')`;
 
 let scratch: string;
@@ -96,29 +93,6 @@ function settings(url: string, dir: string, backup: Partial<BackupConfig> = {}, 
 const newDir = (name: string) => mkdtemp(join(scratch, `${name}-`));
 const sha256Of = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `gadizone <args>` from source (tsx), as the admin CLI tests do. */
-function gadizone(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: undefined, LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'gadizone-backup-test-'));
   source = await createTestDatabase();
@@ -159,13 +133,13 @@ describe('backup → wipe → restore', () => {
 
   it('does the same through `gadizone backup` and `gadizone restore`', async () => {
     const dir = await newDir('cli');
-    const backup = await gadizone(['backup'], { DATABASE_URL: source.url, BACKUP_DIR: dir });
+    const backup = await runCli(['backup'], { DATABASE_URL: source.url, BACKUP_DIR: dir });
     expect(backup.code, backup.stderr).toBe(0);
     const [file] = (await readdir(dir)).filter((n) => n.endsWith('.dump'));
     expect(backup.stdout).toContain(join(dir, file!));
 
     const target = await createEmptyDatabase();
-    const restore = await gadizone(['restore', join(dir, file!)], { DATABASE_URL: target.url });
+    const restore = await runCli(['restore', join(dir, file!)], { DATABASE_URL: target.url });
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stdout).toMatch(/restored .* migrations (\d+) of \1/);
     expect(await fingerprint(target.url)).toEqual(original);
@@ -177,9 +151,9 @@ describe('backup → wipe → restore', () => {
     try {
       const backupFile = (await runBackup(settings(source.url, await newDir('to-embedded')))).file;
       const env = { DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(await freePort()), JWT_SECRET: undefined };
-      const restore = await gadizone(['restore', backupFile], env);
+      const restore = await runCli(['restore', backupFile], env);
       expect(restore.code, restore.stderr).toBe(0);
-      const backup = await gadizone(['backup'], env);
+      const backup = await runCli(['backup'], env);
       expect(backup.code, backup.stderr).toBe(0);
       const [again] = (await readdir(join(dataDir, 'backups'))).filter((n) => n.endsWith('.dump'));
       expect(JSON.parse(await readFile(join(dataDir, 'backups', `${again!}.json`), 'utf8'))).toMatchObject({ database: 'gadizone' });
@@ -206,12 +180,12 @@ describe('restore refuses', () => {
     const changed = await fingerprint(target.url);
 
     await expect(restoreBackup(settings(target.url, scratch), backupFile)).rejects.toThrow(/is not empty: \d+ tables hold \d+ rows .*public\.brands \d+.*pass --force/);
-    const refused = await gadizone(['restore', backupFile], { DATABASE_URL: target.url });
+    const refused = await runCli(['restore', backupFile], { DATABASE_URL: target.url });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/not empty.*--force/);
     expect(await fingerprint(target.url)).toEqual(changed);
 
-    const forced = await gadizone(['restore', backupFile, '--force'], { DATABASE_URL: target.url });
+    const forced = await runCli(['restore', backupFile, '--force'], { DATABASE_URL: target.url });
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stderr).toMatch(/--force: dropping schemas public and drizzle of gz_test_\w+: \d+ tables, \d+ rows \(.*public\.variants \d+/);
     expect(await fingerprint(target.url)).toEqual(original);
@@ -228,7 +202,7 @@ describe('restore refuses', () => {
 
     const target = await createEmptyDatabase();
     await expect(restoreBackup(settings(target.url, dir), damaged)).rejects.toThrow(/is corrupt: .*sha256 [0-9a-f]{64}, but its manifest says .*nothing was restored/);
-    const cli = await gadizone(['restore', damaged], { DATABASE_URL: target.url });
+    const cli = await runCli(['restore', damaged], { DATABASE_URL: target.url });
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('is corrupt');
     // Unverified, pg_restore meets the damage inside one transaction: still nothing applied.
@@ -254,7 +228,7 @@ describe('pg_dump and pg_restore', () => {
   it('says how to install them when they are missing', async () => {
     const empty = await newDir('no-tools');
     await expect(runBackup(settings(source.url, await newDir('x'), {}, empty))).rejects.toThrow(/pg_dump is not installed .*apt-get install postgresql-client/);
-    const usage = await gadizone(['backup'], { DATABASE_URL: source.url, BACKUP_DIR: await newDir('y'), PG_BIN_DIR: empty });
+    const usage = await runCli(['backup'], { DATABASE_URL: source.url, BACKUP_DIR: await newDir('y'), PG_BIN_DIR: empty });
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/gadizone backup: pg_dump is not installed.*PG_BIN_DIR/);
   });

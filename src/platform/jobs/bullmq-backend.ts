@@ -4,21 +4,22 @@
  * keeps it while Redis is down. Its id is derived from the outbox row (`job-<id>`): a re-drain after a
  * crash between adding and marking adds nothing twice. The producer connection queues commands while Redis
  * is away (BullMQ's queue cannot start on a connection that refuses them, and must recover by itself when
- * Redis returns); each add is bounded by ADD_TIMEOUT_MS instead, so a dead Redis turns into an outbox retry
+ * Redis returns); each add is bounded by REDIS_TIMEOUT_MS instead, so a dead Redis turns into an outbox retry
  * with backoff rather than a stuck drain, and an add that Redis receives late is a no-op thanks to the id.
  * Workers use their own blocking connection, which waits for Redis to return.
  */
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { closeRedis, createRedis } from '../redis.js';
+import { withTimeout } from '../with-timeout.js';
 import { InvalidJobPayloadError, type JobDefinition } from './define-job.js';
 
 export const QUEUE_NAME = 'jobs';
 /** Completed jobs kept for the dashboard; failed ones stay until retried or a week old. */
 const KEEP_COMPLETED = { age: 24 * 3_600, count: 1_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3_600 };
-/** An add that Redis has not acknowledged by then counts as failed: the outbox retries it. */
-const ADD_TIMEOUT_MS = 3_000;
+/** A call Redis has not answered by then counts as failed (an add: the outbox retries it). */
+export const REDIS_TIMEOUT_MS = 3_000;
 
 export interface BullmqBackendOptions {
   url: string;
@@ -36,20 +37,6 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface AddOptions {
   jobId?: string;
-}
-
-/** Bounds a call on a connection that waits for Redis; the call itself may still complete later. */
-export async function withTimeout<T>(promise: Promise<T>, message: string, ms = ADD_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  promise.catch(() => undefined);
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function createBullmqBackend(options: BullmqBackendOptions) {
@@ -85,7 +72,8 @@ export function createBullmqBackend(options: BullmqBackendOptions) {
           removeOnComplete: KEEP_COMPLETED,
           removeOnFail: KEEP_FAILED,
         }),
-        `Redis did not accept job "${definition.name}" within ${ADD_TIMEOUT_MS} ms`,
+        REDIS_TIMEOUT_MS,
+        `Redis did not accept job "${definition.name}" within ${REDIS_TIMEOUT_MS} ms`,
       );
     },
     /** Creates or updates a repeating job; idempotent in Redis, so every process may call it: it runs once per period. */
@@ -94,10 +82,10 @@ export function createBullmqBackend(options: BullmqBackendOptions) {
         name: definition.name,
         data: payload,
         opts: { attempts: definition.attempts, backoff: { type: 'exponential', delay: definition.backoffMs }, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
-      }), `Redis did not accept schedule "${id}" within ${ADD_TIMEOUT_MS} ms`);
+      }), REDIS_TIMEOUT_MS, `Redis did not accept schedule "${id}" within ${REDIS_TIMEOUT_MS} ms`);
     },
     async unschedule(id: string): Promise<void> {
-      await withTimeout(queue.removeJobScheduler(id), `Redis did not remove schedule "${id}" within ${ADD_TIMEOUT_MS} ms`);
+      await withTimeout(queue.removeJobScheduler(id), REDIS_TIMEOUT_MS, `Redis did not remove schedule "${id}" within ${REDIS_TIMEOUT_MS} ms`);
     },
     start(): void {
       if (!options.consume || worker) return;
@@ -121,8 +109,8 @@ export function createBullmqBackend(options: BullmqBackendOptions) {
         workerConnection?.disconnect();
       };
       try {
-        if (closing) await withTimeout(closing.close(), 'job worker did not close in time', CLOSE_TIMEOUT_MS);
-        await withTimeout(queue.close(), 'job queue did not close in time', CLOSE_TIMEOUT_MS);
+        if (closing) await withTimeout(closing.close(), CLOSE_TIMEOUT_MS, 'job worker did not close in time');
+        await withTimeout(queue.close(), CLOSE_TIMEOUT_MS, 'job queue did not close in time');
       } catch (error) {
         options.log.warn({ err: error }, 'jobs: closing without Redis; connections cut');
         cut();

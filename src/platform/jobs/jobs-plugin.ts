@@ -10,7 +10,8 @@
  */
 import fp from 'fastify-plugin';
 import { PermanentOutboxError } from '../outbox.js';
-import { createBullmqBackend, withTimeout, type BullmqBackend } from './bullmq-backend.js';
+import { withTimeout } from '../with-timeout.js';
+import { createBullmqBackend, REDIS_TIMEOUT_MS, type BullmqBackend } from './bullmq-backend.js';
 import { InvalidJobPayloadError, JOB_OUTBOX_KIND, type JobDefinition } from './define-job.js';
 import { createEmbeddedScheduler, type Schedule } from './schedules.js';
 import { countOutboxJobs, listFailedOutbox, retryOutbox, type FailedJob, type JobCounts } from './outbox-jobs.js';
@@ -110,6 +111,7 @@ export const jobsPlugin = fp<JobsPluginOptions>(
         if (!bullmq) return { backend: 'in-process', counts: { waiting: outbox.pending, active: 0, delayed: 0, failed: outbox.failed, completed: 0, outboxPending: outbox.pending, outboxFailed: outbox.failed }, failed: failedOutbox };
         const [counts, failedJobs] = await withTimeout(
           Promise.all([bullmq.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), bullmq.queue.getFailed(0, limit - 1)]),
+          REDIS_TIMEOUT_MS,
           'Redis did not answer for the job counts',
         );
         const failed: FailedJob[] = failedJobs.map((job) => ({
@@ -142,9 +144,9 @@ export const jobsPlugin = fp<JobsPluginOptions>(
           return true;
         }
         if (!bullmq) return false;
-        const job = await withTimeout(bullmq.queue.getJob(id), 'Redis did not answer');
-        if (!job || (await withTimeout(job.getState(), 'Redis did not answer')) !== 'failed') return false;
-        await withTimeout(job.retry('failed'), 'Redis did not answer');
+        const job = await withTimeout(bullmq.queue.getJob(id), REDIS_TIMEOUT_MS, 'Redis did not answer');
+        if (!job || (await withTimeout(job.getState(), REDIS_TIMEOUT_MS, 'Redis did not answer')) !== 'failed') return false;
+        await withTimeout(job.retry('failed'), REDIS_TIMEOUT_MS, 'Redis did not answer');
         return true;
       },
       bullmq,

@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { pendingMigrationCount } from '../../db/migrate.js';
+import { withTimeout } from '../with-timeout.js';
 
 export type ComponentStatus = 'up' | 'down';
 
@@ -24,14 +25,6 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 1_000;
 const HEALTH_REUSE_MS = 1_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Runs `probe`; its string (if any) becomes the detail; a throw or timeout makes the component down. */
 async function check(probe: () => Promise<string | void>): Promise<ComponentHealth> {
