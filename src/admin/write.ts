@@ -27,7 +27,10 @@ export interface Effects {
   clearCache(): void;
 }
 
-/** How long the writer waits for the invalidation after commit before answering anyway (the poller retries). */
+/**
+ * How long the writer waits for the invalidation after commit before answering anyway (the poller retries).
+ * It waits on the quick lane only (invalidations), never behind a job.
+ */
 const DRAIN_WAIT_MS = 2_000;
 
 export async function adminWrite<T>(app: FastifyInstance, request: FastifyRequest, work: (tx: pg.PoolClient, effects: Effects) => Promise<T>): Promise<T> {
@@ -59,7 +62,7 @@ export async function adminWrite<T>(app: FastifyInstance, request: FastifyReques
   });
   if (clear || tags.size > 0) {
     await Promise.race([
-      app.outbox.drainNow().catch((error: unknown) => app.log.error({ err: error }, 'outbox drain after an admin write failed')),
+      app.outbox.drainNow('quick').catch((error: unknown) => app.log.error({ err: error }, 'outbox drain after an admin write failed')),
       new Promise((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref()),
     ]);
   }

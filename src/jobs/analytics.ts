@@ -10,9 +10,8 @@ export const rollUpAnalyticsJob = defineJob({
   attempts: 3,
   async handle(_payload, { app }) {
     const result = await rollUpAnalytics(app.pg, new Date());
-    // Its invalidation is an outbox row: drained now rather than by the next poll (not awaited: in-process,
-    // this job itself runs inside a drain).
-    if (result.tags.length > 0) app.outbox.drainNow().catch((error: unknown) => app.log.error({ err: error }, 'outbox drain after a roll-up failed'));
+    // Its invalidation is an outbox row in the quick lane: drained now rather than by the next poll.
+    if (result.tags.length > 0) await app.outbox.drainNow('quick').catch((error: unknown) => app.log.error({ err: error }, 'outbox drain after a roll-up failed'));
   },
 });
 

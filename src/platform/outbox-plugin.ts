@@ -23,6 +23,7 @@ export const outboxPlugin = fp(
         [CLEAR]: () => app.cache.clear(),
       },
       app.log,
+      [INVALIDATE, CLEAR],
     );
     app.decorate('outbox', drainer);
     app.addHook('onReady', async () => drainer.start());

@@ -8,6 +8,10 @@
  * 5 min), so a dependency that is down for a while (Redis, for the `job` rows that queue BullMQ jobs) does
  * not use up its attempts in seconds; after MAX_ATTEMPTS (about an hour) it is set aside as failed
  * (`failed_at`, with its last error) and shows in the admin failed-jobs list, which can retry it.
+ *
+ * Two lanes, drained independently: the `quick` kinds (cache invalidations, milliseconds each) and the
+ * rest (jobs, which without Redis run right here and may take minutes). A slow job therefore never holds
+ * back an invalidation, and a writer that waits for its invalidation waits for nothing else.
  */
 import type pg from 'pg';
 import type { Executor } from './db.js';
@@ -50,16 +54,21 @@ interface Row {
   attempts: number;
 }
 
-export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, OutboxHandler>, log: { error(obj: object, msg: string): void }) {
-  let running: Promise<number> | null = null;
-  let again = false;
+export type OutboxLane = 'quick' | 'rest';
+
+export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, OutboxHandler>, log: { error(obj: object, msg: string): void }, quickKinds: readonly string[] = []) {
+  const lanes: Record<OutboxLane, { running: Promise<number> | null; again: boolean; claim: string }> = {
+    quick: { running: null, again: false, claim: 'kind = ANY($1::text[])' },
+    rest: { running: null, again: false, claim: 'kind <> ALL($1::text[])' },
+  };
   let timer: NodeJS.Timeout | null = null;
   let cleanup: NodeJS.Timeout | null = null;
 
-  async function drainBatch(): Promise<number> {
+  async function drainBatch(lane: OutboxLane): Promise<number> {
     return transaction(pool, async (client) => {
       const { rows } = await client.query<Row>(
-        `SELECT id, kind, payload, attempts FROM outbox WHERE processed_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        `SELECT id, kind, payload, attempts FROM outbox WHERE processed_at IS NULL AND next_attempt_at <= now() AND ${lanes[lane].claim} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [quickKinds],
       );
       for (const row of rows) {
         const handler = handlers[row.kind];
@@ -81,23 +90,31 @@ export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, Outb
     });
   }
 
-  /** Drains until empty; concurrent callers share one run (and a call during a run schedules another). */
-  function drainNow(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
+  /** Drains one lane until empty; concurrent callers share one run (and a call during a run schedules another). */
+  function drainLane(name: OutboxLane): Promise<number> {
+    const lane = lanes[name];
+    if (lane.running) {
+      lane.again = true;
+      return lane.running;
     }
-    running = (async () => {
+    lane.running = (async () => {
       let total = 0;
       do {
-        again = false;
-        for (let n = await drainBatch(); n > 0; n = await drainBatch()) total += n;
-      } while (again);
+        lane.again = false;
+        for (let n = await drainBatch(name); n > 0; n = await drainBatch(name)) total += n;
+      } while (lane.again);
       return total;
     })().finally(() => {
-      running = null;
+      lane.running = null;
     });
-    return running;
+    return lane.running;
+  }
+
+  /** Drains `lane`, or both lanes (each on its own): how many rows were handled. */
+  async function drainNow(lane?: OutboxLane): Promise<number> {
+    if (lane !== undefined) return drainLane(lane);
+    const [quick, rest] = await Promise.all([drainLane('quick'), drainLane('rest')]);
+    return quick + rest;
   }
 
   return {
@@ -121,7 +138,7 @@ export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, Outb
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       if (cleanup) clearInterval(cleanup);
-      await running?.catch(() => undefined);
+      await Promise.all(Object.values(lanes).map((lane) => lane.running?.catch(() => undefined)));
     },
   };
 }

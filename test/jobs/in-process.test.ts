@@ -5,9 +5,10 @@
  * is sent by its job exactly once however often the drain runs.
  */
 import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transaction } from '../../src/platform/db.js';
-import { enqueueJob, InvalidJobPayloadError } from '../../src/platform/jobs/define-job.js';
+import { defineJob, enqueueJob, InvalidJobPayloadError } from '../../src/platform/jobs/define-job.js';
 import { retryDelayMs } from '../../src/platform/outbox.js';
 import { signedIn, type TestSession } from '../admin/helpers.js';
 import { buildTestApp, createTestDatabase, type TestApp, type TestDatabase } from '../helpers.js';
@@ -31,6 +32,43 @@ afterAll(async () => {
 });
 
 describe('jobs in-process (no Redis)', () => {
+  it('never holds an admin change or its cache invalidation behind a running job', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const jobStarted = new Promise<void>((resolve) => (started = resolve));
+    const slowJob = defineJob({
+      name: 'test.slow',
+      payload: Type.Object({}),
+      attempts: 1,
+      async handle() {
+        started();
+        await gate;
+      },
+    });
+    t.app.jobs.register(slowJob);
+    await transaction(t.app.pg, (tx) => enqueueJob(tx, slowJob, {}));
+    const draining = t.app.outbox.drainNow();
+    await jobStarted;
+    try {
+      const brand = (await t.app.inject({ method: 'GET', url: '/api/admin/brands?limit=1', headers: admin.headers })).json().data[0] as { id: number; slug: string; version: number };
+      const before = await t.app.inject({ method: 'GET', url: `/api/brands/${brand.slug}` });
+      expect(before.statusCode).toBe(200);
+      const name = `Renamed ${label()}`;
+      const writeStarted = Date.now();
+      const changed = await t.app.inject({ method: 'PATCH', url: `/api/admin/brands/${brand.id}`, payload: { name }, headers: { ...admin.headers, 'if-match': `"v${brand.version}"` } });
+      expect(changed.statusCode).toBe(200);
+      // The writer waits up to 2 s for its invalidation; behind the job it would wait all of that.
+      expect(Date.now() - writeStarted, 'the admin write waited for the job').toBeLessThan(1_500);
+      // The job still runs, and the public answer already shows the change.
+      const after = await t.app.inject({ method: 'GET', url: `/api/brands/${brand.slug}` });
+      expect(after.json().data.name).toBe(name);
+    } finally {
+      release();
+      await draining;
+    }
+  });
+
   it('runs a job whose transaction committed, once, and never one whose transaction rolled back', async () => {
     const committed = label();
     const rolledBack = label();
