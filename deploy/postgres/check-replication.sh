@@ -38,7 +38,7 @@ initdb --no-sync --username=gadizone --pwfile="$work/pwfile" --auth-local=trust 
   -D "$work/primary" >/dev/null
 pg_ctl -D "$work/primary" -l "$work/primary.log" -w start -o "-p $primary_port -k $work \
   -c listen_addresses=127.0.0.1 -c max_connections=200 -c wal_level=replica -c max_wal_senders=10 \
-  -c max_replication_slots=10 -c hot_standby=on" >/dev/null
+  -c max_replication_slots=10 -c hot_standby=on" >/dev/null || { cat "$work/primary.log" >&2; exit 1; }
 createdb -h "$work" -p "$primary_port" -U gadizone gadizone
 
 PGHOST="$work" PGPORT="$primary_port" PGDATA="$work/primary" POSTGRES_USER=gadizone POSTGRES_DB=gadizone \

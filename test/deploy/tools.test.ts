@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../setup/redis-server.js';
 import { DEPLOY_DIR, deployPath, hasCommand, readDeploy } from './deploy-files.js';
 
 const run = (command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) => {
@@ -85,10 +86,13 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
 const canRunPostgres = existsSync(join(PG_BIN, 'initdb')) && (process.getuid?.() !== 0 || hasCommand('runuser'));
 
 describe.skipIf(!canRunPostgres)('PostgreSQL streaming replica (postgres/check-replication.sh)', () => {
-  it('clones the primary with the replica entry point and streams from it', { timeout: 120_000 }, () => {
-    // Ports from this process id, apart from the test databases' and the machine's own 5432.
-    const primaryPort = 56_000 + (process.pid % 500) * 2;
-    const result = run('bash', [deployPath('postgres', 'check-replication.sh'), String(primaryPort), String(primaryPort + 1)], { env: { ...process.env, PG_BIN }, timeoutMs: 110_000 });
+  it('clones the primary with the replica entry point and streams from it', { timeout: 120_000 }, async () => {
+    // Ports the kernel says are free: ports picked from the process id sat in the ephemeral range, where
+    // a client connection of the other test project could hold one ("could not start server" in CI).
+    const primaryPort = await freePort();
+    let replicaPort = await freePort();
+    while (replicaPort === primaryPort) replicaPort = await freePort();
+    const result = run('bash', [deployPath('postgres', 'check-replication.sh'), String(primaryPort), String(replicaPort)], { env: { ...process.env, PG_BIN }, timeoutMs: 110_000 });
     expect(result.output).toContain('replication ok');
     expect(result.status).toBe(0);
   });
