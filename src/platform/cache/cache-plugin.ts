@@ -22,6 +22,8 @@ import { createResponseCache, type ResponseCache } from './response-cache.js';
 declare module 'fastify' {
   interface FastifyInstance {
     cache: ResponseCache;
+    /** The cache's Redis connection (its L2), null without Redis: what the health checks probe. */
+    cacheRedis: Redis | null;
   }
 }
 
@@ -49,10 +51,9 @@ export const cachePlugin = fp<CachePluginOptions>(
     // Half of the memory budget holds final bytes (hot tier), half bentocache's serialised L1.
     // bentocache's memory tier defaults to 1,000 entries, fewer than a warm catalogue's hot set: bound by bytes.
     const store = bentostore().useL1Layer(memoryDriver({ maxSize: Math.floor(memoryBytes / 2), maxItems: L1_MAX_ENTRIES, serialize: true }));
-    const connections: Redis[] = [];
+    let l2: Redis | null = null;
     if (config.redisUrl !== null) {
-      const l2 = createRedis(config.redisUrl, { name: 'gadizone-cache' });
-      connections.push(l2);
+      l2 = createRedis(config.redisUrl, { name: 'gadizone-cache' });
       if (!(await waitForRedis(l2, REDIS_STARTUP_WAIT_MS))) {
         app.log.warn('Redis is not reachable: the cache serves from this process only until it is');
       }
@@ -75,10 +76,11 @@ export const cachePlugin = fp<CachePluginOptions>(
     bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
     app.decorate('cache', cache);
+    app.decorate('cacheRedis', l2);
     app.addHook('onClose', async () => {
       // bentocache closes its bus connections; the L2 connection is ours.
       await bento.disconnectAll().catch((error: unknown) => app.log.warn({ err: error }, 'closing the cache failed'));
-      await Promise.all(connections.map(closeRedis));
+      if (l2 !== null) await closeRedis(l2);
     });
   },
   { name: 'cache' },

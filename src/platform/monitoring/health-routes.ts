@@ -14,7 +14,6 @@ import { Type } from '@sinclair/typebox';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 import type { Config } from '../../config.js';
-import { closeRedis, createRedis } from '../redis.js';
 import { clusterMetrics } from './cluster-metrics.js';
 import { createHealthChecks } from './health.js';
 
@@ -42,11 +41,8 @@ const tags = ['monitoring'];
 export const monitoringRoutes = fp<{ config: Config }>(
   async (app, { config }) => {
     app.decorate('lifecycle', { shuttingDown: false });
-    const redis = config.redisUrl === null ? null : createRedis(config.redisUrl, { name: 'gadizone-health' });
-    app.addHook('onClose', async () => {
-      if (redis !== null) await closeRedis(redis);
-    });
-    const health = createHealthChecks({ pool: app.pg, breakerState: () => app.dbBreaker.state(), redis, readyRequiresRedis: config.readyRequiresRedis });
+    // Redis is probed on the cache's own connection: the one public answers depend on, and no extra one.
+    const health = createHealthChecks({ pool: app.pg, breakerState: () => app.dbBreaker.state(), redis: app.cacheRedis, readyRequiresRedis: config.readyRequiresRedis });
     registerComponentGauges(app);
 
     const uptimeS = () => Math.floor(process.uptime());
