@@ -126,6 +126,56 @@ export interface MailConfig {
   readonly from: string;
 }
 
+/** A Redis or Sentinel address from a `host:port` list (IPv6 as `[::1]:26379`). */
+export interface RedisNodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Redis behind Sentinel: the sentinels are asked which server is the master, again after every failover. */
+export interface RedisSentinelConfig {
+  /** REDIS_SENTINELS, at least one. */
+  readonly sentinels: readonly RedisNodeAddress[];
+  /** The master's name in the sentinels' configuration (REDIS_SENTINEL_NAME). Default mymaster. */
+  readonly masterName: string;
+  /** Password of the sentinels themselves (REDIS_SENTINEL_PASSWORD); null when they have none. */
+  readonly sentinelPassword: string | null;
+  /** Password of the Redis servers (REDIS_PASSWORD); null when they have none. */
+  readonly password: string | null;
+}
+
+/** Redis Cluster: the seed nodes; the rest of the cluster is discovered from them. */
+export interface RedisClusterConfig {
+  /** REDIS_CLUSTER_NODES, at least one. */
+  readonly nodes: readonly RedisNodeAddress[];
+  /** Password of the cluster's nodes (REDIS_PASSWORD); null when they have none. */
+  readonly password: string | null;
+}
+
+/** Images (src/media): renditions, generated artwork and uploaded originals. */
+export interface MediaConfig {
+  /** Where image files are kept (served at /media/<name>). Default DATA_DIR/media. */
+  readonly dir: string;
+  /** Largest image upload accepted, in bytes (MEDIA_UPLOAD_MAX_MB). Default 10 MiB. */
+  readonly uploadMaxBytes: number;
+}
+
+/** Read replicas (DATABASE_REPLICA_URLS): which reads they take and when one is taken out of service. */
+export interface ReplicaConfig {
+  /** Streaming replicas of DATABASE_URL that serve reads; empty (the default) sends every query to the primary. */
+  readonly urls: readonly string[];
+  /** A replica further behind the primary than this is taken out until it catches up. Default 5 000 ms. */
+  readonly maxLagMs: number;
+  /** How often each replica is checked (reachable, in recovery, how far behind). Default 1 000 ms. */
+  readonly checkIntervalMs: number;
+  /**
+   * After a write, the writer's reads (and this process's cache fills, after an admin write) go to the
+   * primary for this long. At least REPLICA_MAX_LAG_MS + REPLICA_CHECK_INTERVAL_MS, the most a replica in
+   * service can be behind. Default 10 000 ms.
+   */
+  readonly stickyMs: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -138,6 +188,7 @@ export interface Config {
   /** Port of the embedded PostgreSQL (127.0.0.1 only). Default 54329. */
   readonly embeddedDbPort: number;
   readonly pool: DatabasePoolConfig;
+  readonly replicas: ReplicaConfig;
   readonly logLevel: LogLevel;
   /** One log line per request: `all`, `errors` (4xx and 5xx only) or `none`. Default all. */
   readonly accessLog: 'all' | 'errors' | 'none';
@@ -155,6 +206,10 @@ export interface Config {
   readonly publicUrl: string;
   /** Redis for the shared cache tier, invalidation bus, rate limits and jobs; null = in-process only. */
   readonly redisUrl: string | null;
+  /** The same Redis roles on a Sentinel-managed master (REDIS_SENTINELS); null when unused. */
+  readonly redisSentinel: RedisSentinelConfig | null;
+  /** The same Redis roles on a Redis Cluster (REDIS_CLUSTER_NODES); null when unused. */
+  readonly redisCluster: RedisClusterConfig | null;
   /** Prefix of every Redis key and channel this deployment uses. Default "gz". */
   readonly redisPrefix: string;
   /** /api/monitoring/ready answers 503 while the configured Redis is down. Default true. */
@@ -176,6 +231,7 @@ export interface Config {
   readonly pgBinDir: string | null;
   readonly jobs: JobsConfig;
   readonly mail: MailConfig;
+  readonly media: MediaConfig;
 }
 
 export class ConfigError extends Error {
@@ -313,6 +369,67 @@ function readBackupConfig(read: Reader, dataDir: string): BackupConfig {
   return Object.freeze({ dir: resolve(read.string('BACKUP_DIR', resolve(dataDir, 'backups'))), keepDaily: read.int('BACKUP_KEEP_DAILY', 7, 1, 3_650), s3 });
 }
 
+/** `host:port,host:port`; each bad entry is a problem naming `name`. */
+function readNodeList(read: Reader, name: string): RedisNodeAddress[] {
+  return read.list(name).flatMap((entry) => {
+    const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65_535) {
+      read.problems.push(`${name}: "${entry}" is not host:port (such as 10.0.0.5:26379 or [::1]:26379)`);
+      return [];
+    }
+    return [Object.freeze({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port })];
+  });
+}
+
+/** Sentinel or Cluster instead of REDIS_URL: at most one way to reach Redis, and no setting that goes unused. */
+function readRedisTopology(read: Reader, env: Env): Pick<Config, 'redisSentinel' | 'redisCluster'> {
+  const sentinels = readNodeList(read, 'REDIS_SENTINELS');
+  const clusterNodes = readNodeList(read, 'REDIS_CLUSTER_NODES');
+  const masterName = read.string('REDIS_SENTINEL_NAME', 'mymaster');
+  const sentinelPassword = read.string('REDIS_SENTINEL_PASSWORD', '') || null;
+  const password = read.string('REDIS_PASSWORD', '') || null;
+  const isSet = (name: string) => (env[name] ?? '').trim() !== '';
+  const chosen = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].filter(isSet);
+  if (chosen.length > 1) read.problems.push(`${chosen.join(' and ')}: set only one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES`);
+  for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'].filter(isSet)) {
+    if (!isSet('REDIS_SENTINELS')) read.problems.push(`${name}: only used with REDIS_SENTINELS, which is unset`);
+  }
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(masterName)) read.problems.push(`REDIS_SENTINEL_NAME="${masterName}": expected the master name from the sentinels' configuration (letters, digits, '_', '.', '-')`);
+  if (isSet('REDIS_PASSWORD') && !isSet('REDIS_SENTINELS') && !isSet('REDIS_CLUSTER_NODES')) {
+    read.problems.push('REDIS_PASSWORD: only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES (with REDIS_URL, put the password in the URL)');
+  }
+  return {
+    redisSentinel: sentinels.length === 0 ? null : Object.freeze({ sentinels: Object.freeze(sentinels), masterName, sentinelPassword, password }),
+    redisCluster: clusterNodes.length === 0 ? null : Object.freeze({ nodes: Object.freeze(clusterNodes), password }),
+  };
+}
+
+const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'];
+
+/** DATABASE_REPLICA_URLS and the REPLICA_* bounds; entries are named by position, never echoed (passwords). */
+function readReplicaConfig(read: Reader, databaseUrl: string | null): ReplicaConfig {
+  const urls = read.list('DATABASE_REPLICA_URLS');
+  urls.forEach((url, index) => {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // reported below
+    }
+    if (!POSTGRES_PROTOCOLS.includes(protocol)) read.problems.push(`DATABASE_REPLICA_URLS: entry ${index + 1} is not a URL starting with postgres:// or postgresql://`);
+    else if (url === databaseUrl) read.problems.push(`DATABASE_REPLICA_URLS: entry ${index + 1} is DATABASE_URL itself; list the replicas only`);
+  });
+  if (urls.length > 0 && databaseUrl === null) read.problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL (the primary); the embedded database has no replicas');
+  const maxLagMs = read.int('REPLICA_MAX_LAG_MS', 5_000, 100, 3_600_000);
+  const checkIntervalMs = read.int('REPLICA_CHECK_INTERVAL_MS', 1_000, 50, 60_000);
+  const stickyMs = read.int('REPLICA_STICKY_MS', Math.max(10_000, maxLagMs + checkIntervalMs), 0, 3_600_000);
+  if (stickyMs < maxLagMs + checkIntervalMs) {
+    read.problems.push(`REPLICA_STICKY_MS=${stickyMs}: must be at least REPLICA_MAX_LAG_MS + REPLICA_CHECK_INTERVAL_MS (${maxLagMs + checkIntervalMs}), or writers may read their write's past`);
+  }
+  return Object.freeze({ urls: Object.freeze(urls), maxLagMs, checkIntervalMs, stickyMs });
+}
+
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
   const read = new Reader(env);
@@ -380,6 +497,7 @@ export function loadConfig(env: Env = process.env): Config {
     embedded: databaseUrl === null,
     embeddedDbPort: read.int('EMBEDDED_DB_PORT', 54329, 1024, 65535),
     pool,
+    replicas: readReplicaConfig(read, databaseUrl),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     accessLog: read.oneOf('ACCESS_LOG', ['all', 'errors', 'none'] as const, 'all'),
     autoMigrate: read.bool('AUTO_MIGRATE', databaseUrl === null),
@@ -389,6 +507,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     publicUrl: read.optionalUrl('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`,
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    ...readRedisTopology(read, env),
     redisPrefix,
     readyRequiresRedis: read.bool('READY_REQUIRES_REDIS', true),
     overloadMaxEventLoopDelayMs: read.int('OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000),
@@ -406,6 +525,10 @@ export function loadConfig(env: Env = process.env): Config {
       backupEveryHours: read.int('BACKUP_EVERY_HOURS', env.BACKUP_DIR?.trim() ? 24 : 0, 0, 8_760),
       analyticsRollUpEveryMinutes: read.int('ANALYTICS_ROLLUP_EVERY_MINUTES', 10, 0, 1_440),
       warmUpEveryMinutes: read.int('CACHE_WARMUP_EVERY_MINUTES', 0, 0, 1_440),
+    }),
+    media: Object.freeze({
+      dir: resolve(read.string('MEDIA_DIR', resolve(read.string('DATA_DIR', './data'), 'media'))),
+      uploadMaxBytes: read.int('MEDIA_UPLOAD_MAX_MB', 10, 1, 100) * 1024 * 1024,
     }),
     mail: Object.freeze({ smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']), from: read.string('MAIL_FROM', 'gadizone <no-reply@localhost>') }),
   };

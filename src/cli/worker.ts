@@ -7,6 +7,7 @@
  */
 import { loadConfig } from '../config.js';
 import { buildApp } from '../app.js';
+import { redisTarget } from '../platform/redis.js';
 import { withSecrets } from '../platform/secrets.js';
 import { openDatabase } from './database.js';
 
@@ -16,8 +17,8 @@ export async function workerCommand(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  if (config.redisUrl === null) {
-    console.error('gadizone worker: REDIS_URL is required (jobs are queued in Redis). Without Redis, jobs run inside `gadizone serve`.');
+  if (redisTarget(config) === null) {
+    console.error('gadizone worker: REDIS_URL is required (or REDIS_SENTINELS or REDIS_CLUSTER_NODES): jobs are queued in Redis. Without Redis, jobs run inside `gadizone serve`.');
     return 78;
   }
   const database = await openDatabase(config, (line) => console.error(`[postgres] ${line}`));

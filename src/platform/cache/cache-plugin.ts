@@ -1,7 +1,7 @@
 /**
  * Decorates the app with `cache` (a ResponseCache). Embedded mode: memory tiers only (cluster workers of
- * one host share invalidations over IPC). With REDIS_URL: bentocache adds Redis as L2 and a Redis bus that
- * keeps every process's memory tiers coherent. A Redis
+ * one host share invalidations over IPC). With Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES):
+ * bentocache adds Redis as L2 and a Redis bus that keeps every process's memory tiers coherent. A Redis
  * that is down costs nothing but the shared tier: answers keep coming from memory and the database, and the
  * connections reconnect by themselves.
  */
@@ -10,9 +10,8 @@ import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
 import cluster from 'node:cluster';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
-import { closeRedis, createRedis, waitForRedis } from '../redis.js';
+import { closeRedis, createRedis, redisTarget, waitForRedis, type RedisClient } from '../redis.js';
 import { createCacheStats } from './cache-stats.js';
 import { createHotTier } from './hot-tier.js';
 import { ipcBus } from './ipc-bus.js';
@@ -23,7 +22,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     cache: ResponseCache;
     /** The cache's Redis connection (its L2), null without Redis: what the health checks probe. */
-    cacheRedis: Redis | null;
+    cacheRedis: RedisClient | null;
   }
 }
 
@@ -51,13 +50,14 @@ export const cachePlugin = fp<CachePluginOptions>(
     // Half of the memory budget holds final bytes (hot tier), half bentocache's serialised L1.
     // bentocache's memory tier defaults to 1,000 entries, fewer than a warm catalogue's hot set: bound by bytes.
     const store = bentostore().useL1Layer(memoryDriver({ maxSize: Math.floor(memoryBytes / 2), maxItems: L1_MAX_ENTRIES, serialize: true }));
-    let l2: Redis | null = null;
-    if (config.redisUrl !== null) {
-      l2 = createRedis(config.redisUrl, { name: 'gadizone-cache' });
+    let l2: RedisClient | null = null;
+    const redis = redisTarget(config);
+    if (redis !== null) {
+      l2 = createRedis(redis, { name: 'gadizone-cache' });
       if (!(await waitForRedis(l2, REDIS_STARTUP_WAIT_MS))) {
         app.log.warn('Redis is not reachable: the cache serves from this process only until it is');
       }
-      store.useL2Layer(redisDriver({ connection: l2 })).useBus(redisBus(config.redisUrl));
+      store.useL2Layer(redisDriver({ connection: l2 })).useBus(redisBus(redis));
     } else if (cluster.isWorker) {
       // Workers of one host without Redis keep their memory tiers coherent through the primary.
       store.useBus(ipcBus());
@@ -76,7 +76,7 @@ export const cachePlugin = fp<CachePluginOptions>(
     bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
     app.decorate('cache', cache);
-    app.decorate('cacheRedis', l2);
+    app.decorate<RedisClient | null>('cacheRedis', l2);
     app.addHook('onClose', async () => {
       // bentocache closes its bus connections; the L2 connection is ours.
       await bento.disconnectAll().catch((error: unknown) => app.log.warn({ err: error }, 'closing the cache failed'));

@@ -5,8 +5,7 @@
  * (errors handled, reconnecting with a bounded back-off). Same protocol: publish/subscribe of
  * `{ busId, payload }` JSON, ignoring this process's own messages.
  */
-import type { Redis } from 'ioredis';
-import { closeRedis, createRedis } from '../redis.js';
+import { closeRedis, createRedis, type RedisClient, type RedisTarget } from '../redis.js';
 
 type Handler = (payload: never) => void;
 
@@ -20,11 +19,11 @@ export interface BusTransport {
   disconnect(): Promise<void>;
 }
 
-export function createRedisBusTransport(url: string): BusTransport {
+export function createRedisBusTransport(target: RedisTarget): BusTransport {
   // A publish fails fast while Redis is away (the bus's retry queue sends it later); the subscriber queues,
   // so a subscription made before Redis is up is sent when it is, and ioredis renews it on reconnect.
-  const publisher: Redis = createRedis(url, { name: 'gadizone-bus-pub' });
-  const subscriber: Redis = createRedis(url, { name: 'gadizone-bus-sub', offlineQueue: true, commandTimeoutMs: null });
+  const publisher: RedisClient = createRedis(target, { name: 'gadizone-bus-pub' });
+  const subscriber: RedisClient = createRedis(target, { name: 'gadizone-bus-sub', offlineQueue: true, commandTimeoutMs: null });
   const handlers = new Map<string, Handler[]>();
   let busId = '';
 
@@ -68,6 +67,6 @@ export function createRedisBusTransport(url: string): BusTransport {
 }
 
 /** In bentocache's `useBus(...)` shape. */
-export function redisBus(url: string) {
-  return { options: {}, factory: () => createRedisBusTransport(url) };
+export function redisBus(target: RedisTarget) {
+  return { options: {}, factory: () => createRedisBusTransport(target) };
 }

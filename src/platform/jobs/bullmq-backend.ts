@@ -6,11 +6,13 @@
  * is away (BullMQ's queue cannot start on a connection that refuses them, and must recover by itself when
  * Redis returns); each add is bounded by REDIS_TIMEOUT_MS instead, so a dead Redis turns into an outbox retry
  * with backoff rather than a stuck drain, and an add that Redis receives late is a no-op thanks to the id.
- * Workers use their own blocking connection, which waits for Redis to return.
+ * Workers use their own blocking connection, which waits for Redis to return. On a Cluster the queue's
+ * prefix is a hash tag (`{gz:bull}`): BullMQ's scripts touch several keys at once, which a Cluster allows
+ * only within one slot.
  */
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { closeRedis, createRedis } from '../redis.js';
+import { closeRedis, createRedis, slotPrefix, type RedisClient, type RedisTarget } from '../redis.js';
 import { withTimeout } from '../with-timeout.js';
 import { InvalidJobPayloadError, type JobDefinition } from './define-job.js';
 
@@ -22,7 +24,7 @@ const KEEP_FAILED = { age: 7 * 24 * 3_600 };
 export const REDIS_TIMEOUT_MS = 3_000;
 
 export interface BullmqBackendOptions {
-  url: string;
+  redis: RedisTarget;
   prefix: string;
   concurrency: number;
   /** Run a worker in this process (a `gadizone worker`, or `serve` with JOBS_IN_SERVE). */
@@ -40,12 +42,12 @@ export interface AddOptions {
 }
 
 export function createBullmqBackend(options: BullmqBackendOptions) {
-  const producer = createRedis(options.url, { name: 'gadizone-queue', offlineQueue: true, commandTimeoutMs: null });
-  const prefix = `${options.prefix}:bull`;
+  const producer = createRedis(options.redis, { name: 'gadizone-queue', offlineQueue: true, commandTimeoutMs: null });
+  const prefix = slotPrefix(options.redis, `${options.prefix}:bull`);
   const queue = new Queue(QUEUE_NAME, { connection: producer, prefix });
   queue.on('error', (error) => options.log.debug({ err: error }, 'job queue connection error'));
   let worker: Worker | null = null;
-  let workerConnection: ReturnType<typeof createRedis> | null = null;
+  let workerConnection: RedisClient | null = null;
 
   async function process(job: Job): Promise<void> {
     const definition = options.find(job.name);
@@ -89,7 +91,7 @@ export function createBullmqBackend(options: BullmqBackendOptions) {
     },
     start(): void {
       if (!options.consume || worker) return;
-      workerConnection = createRedis(options.url, { name: 'gadizone-worker', offlineQueue: true, commandTimeoutMs: null });
+      workerConnection = createRedis(options.redis, { name: 'gadizone-worker', offlineQueue: true, commandTimeoutMs: null });
       worker = new Worker(QUEUE_NAME, process, { connection: workerConnection, prefix, concurrency: options.concurrency });
       worker.on('error', (error) => options.log.debug({ err: error }, 'job worker connection error'));
       worker.on('failed', (job, error) => {

@@ -11,6 +11,7 @@
 import fp from 'fastify-plugin';
 import { PermanentOutboxError } from '../outbox.js';
 import { withTimeout } from '../with-timeout.js';
+import { redisTarget } from '../redis.js';
 import { createBullmqBackend, REDIS_TIMEOUT_MS, type BullmqBackend } from './bullmq-backend.js';
 import { InvalidJobPayloadError, JOB_OUTBOX_KIND, type JobDefinition } from './define-job.js';
 import { createEmbeddedScheduler, type Schedule } from './schedules.js';
@@ -56,10 +57,11 @@ export const jobsPlugin = fp<JobsPluginOptions>(
     for (const job of options.jobs) registry.set(job.name, job);
     const find = (name: string) => registry.get(name);
     const { config } = app;
+    const redis = redisTarget(config);
     const bullmq =
-      config.redisUrl === null
+      redis === null
         ? null
-        : createBullmqBackend({ url: config.redisUrl, prefix: config.redisPrefix, concurrency: config.jobs.concurrency, consume: options.consume ?? config.jobs.inServe, find, app, log: app.log });
+        : createBullmqBackend({ redis, prefix: config.redisPrefix, concurrency: config.jobs.concurrency, consume: options.consume ?? config.jobs.inServe, find, app, log: app.log });
     const schedules = new Map<string, Schedule>();
     const embedded = bullmq ? null : createEmbeddedScheduler(app.pg, app.log, () => app.outbox.drainNow());
     let rescheduler: NodeJS.Timeout | null = null;

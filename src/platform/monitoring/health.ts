@@ -4,10 +4,11 @@
  * is bounded by a timeout, and a result is reused for HEALTH_REUSE_MS, so a storm of probes (every load
  * balancer, every kubelet) costs at most one round of checks per second per process.
  */
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { pendingMigrationCount } from '../../db/migrate.js';
+import type { ReplicaStatus } from '../replica-set.js';
 import { withTimeout } from '../with-timeout.js';
+import type { RedisClient } from '../redis.js';
 
 export type ComponentStatus = 'up' | 'down';
 
@@ -41,13 +42,28 @@ export interface HealthSources {
   pool: pg.Pool;
   /** The database circuit breaker's state, reported with the database. */
   breakerState: () => string;
-  /** A connection used only for PING; null when REDIS_URL is unset. */
-  redis: Redis | null;
+  /** The connection PING goes over; null when no Redis is configured. */
+  redis: RedisClient | null;
   /** Whether Redis being down makes the process unready (READY_REQUIRES_REDIS). */
   readyRequiresRedis: boolean;
+  /** The read replicas' states from their own periodic checks; absent without DATABASE_REPLICA_URLS. */
+  replicas?: () => readonly ReplicaStatus[];
 }
 
-export function createHealthChecks({ pool, breakerState, redis, readyRequiresRedis }: HealthSources) {
+/**
+ * One component per replica, named `replica <host:port/db>`. Never required for readiness: with every
+ * replica out, the primary serves the reads.
+ */
+function replicaComponents(statuses: readonly ReplicaStatus[]): Record<string, ComponentHealth> {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      `replica ${s.name}`,
+      { status: s.state === 'up' ? 'up' : 'down', latencyMs: 0, detail: s.state === 'up' ? `in service, ${s.lagMs ?? 0} ms behind` : `out of service (${s.state}): ${s.detail ?? 'not checked yet'}` },
+    ]),
+  );
+}
+
+export function createHealthChecks({ pool, breakerState, redis, readyRequiresRedis, replicas }: HealthSources) {
   let cached: { at: number; report: Promise<HealthReport> } | null = null;
 
   async function run(): Promise<HealthReport> {
@@ -78,7 +94,7 @@ export function createHealthChecks({ pool, breakerState, redis, readyRequiresRed
             await redis.ping();
           }),
     ]);
-    const components: Record<string, ComponentHealth> = { database, migrations, outbox };
+    const components: Record<string, ComponentHealth> = { database, migrations, outbox, ...replicaComponents(replicas?.() ?? []) };
     if (cache !== null) components.redis = cache;
     const required = [database, migrations, ...(cache !== null && readyRequiresRedis ? [cache] : [])];
     return { status: required.every((c) => c.status === 'up') ? 'up' : 'down', checkedAt: new Date().toISOString(), components };

@@ -1,14 +1,14 @@
 /**
  * Rate-limit counters from rate-limiter-flexible, wherever the deployment keeps shared state:
- *   - REDIS_URL set: Redis counters, exact across every process and host; while Redis is unreachable an
+ *   - Redis configured (a server, Sentinel or Cluster): Redis counters, exact across every process and host; while Redis is unreachable an
  *     in-memory insurance limiter (per process) takes over, so limits still hold, per process;
  *   - cluster workers without Redis: counters kept by the cluster primary over IPC (exact on the host);
  *   - one process: in-memory counters.
  */
 import cluster from 'node:cluster';
-import type { Redis } from 'ioredis';
 import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitRule } from '../../config.js';
+import type { RedisClient } from '../redis.js';
 
 /** A worker's request to the primary's counters fails after this long (then the insurance limiter decides). */
 const CLUSTER_TIMEOUT_MS = 1_000;
@@ -18,7 +18,7 @@ export interface LimiterStore {
   limiter(name: string, rule: RateLimitRule, options?: { blockDurationS?: number }): RateLimiterAbstract;
 }
 
-export function createLimiterStore(redis: Redis | null, prefix: string): LimiterStore {
+export function createLimiterStore(redis: RedisClient | null, prefix: string): LimiterStore {
   const made = new Map<string, RateLimiterAbstract>();
   return {
     limiter(name, rule, options = {}) {

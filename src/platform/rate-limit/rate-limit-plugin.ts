@@ -9,11 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config, RateLimitConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
-import { closeRedis, createRedis, waitForRedis } from '../redis.js';
+import { closeRedis, createRedis, redisTarget, waitForRedis, type RedisClient } from '../redis.js';
 import { createLimiterStore, type LimiterStore } from './limiters.js';
 
 export type RateLimitTier = Exclude<keyof RateLimitConfig, 'enabled' | 'allowlist'>;
@@ -108,7 +107,8 @@ export function createRateLimiter(config: Config['rateLimits'], store: LimiterSt
 
 export const rateLimitPlugin = fp<{ config: Config }>(
   async (app, { config }) => {
-    const redis: Redis | null = config.redisUrl === null ? null : createRedis(config.redisUrl, { name: 'gadizone-rate-limit' });
+    const target = redisTarget(config);
+    const redis: RedisClient | null = target === null ? null : createRedis(target, { name: 'gadizone-rate-limit' });
     if (redis !== null && config.rateLimits.enabled && !(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
       app.log.warn('Redis is not reachable: rate limits are counted per process until it is');
     }
