@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { authPlugin } from './admin/auth/auth-plugin.js';
 import { adminRoutes } from './admin/routes.js';
+import { adminPages } from './web/admin/routes.js';
 import { analyticsPlugin } from './analytics/analytics-plugin.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { brandRoutes } from './catalogue/brands/routes.js';
@@ -150,5 +151,6 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   await app.register(cacheMonitoringRoutes);
   await app.register(monitoringRoutes, { config });
   await app.register(adminRoutes);
+  await app.register(adminPages);
   return app;
 }

@@ -1,0 +1,181 @@
+/**
+ * The admin pages under /admin (bull-board keeps /admin/queues).
+ *
+ * Design: server-rendered pages, authenticated by the admin API's own `gz_access` cookie. Why not a script
+ * holding the access token in memory: with the cookie, no token is ever readable by script (httpOnly), the
+ * pages work without JavaScript (forms post and redirect), and every page is testable with app.inject. The
+ * cookie rules stay the API's: login runs POST /api/admin/auth/login in cookie mode and passes its
+ * Set-Cookie on unchanged (httpOnly, Secure, SameSite=Strict); every form post here must pass the API's
+ * Origin check (app.checkOrigin) before it is turned into an API call (api.ts). The small external script
+ * (client/admin.js, bundled by esbuild at start, served hashed) only enhances: it refreshes the access
+ * cookie through /api/admin/auth/refresh (the refresh cookie is scoped to that path), revokes the session
+ * on sign-out, previews an image before upload, and streams bulk imports with a progress bar.
+ *
+ * Stable selectors for browser tests:
+ *   login page  /admin/login: form#login-form · input#login-email[name=email] (label "Email") ·
+ *               input#login-password[name=password] (label "Password") · button#login-submit ("Sign in") ·
+ *               errors in #login-error (role=alert); success lands on /admin (h1 "Dashboard").
+ *   variant     /admin/variants?q=<slug or name> → the first cell links to /admin/variants/<id>;
+ *               price: input#field-priceInr[name=priceInr] (label "Ex-showroom price (INR)");
+ *               save: button#save ("Save changes"); success: 303 back to the page, role=status "Saved. …";
+ *               a concurrent change: status 412 and role=alert "Someone else changed this record …".
+ *   sign out    form[action="/admin/logout"] button ("Sign out").
+ */
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../admin/permissions.js';
+import { callApi, fieldErrors } from './api.js';
+import { registerAdminAssets, type AdminAssets } from './assets.js';
+import { createDashboardRepository } from './dashboard-repository.js';
+import { Alert, Page, renderPage } from './layout.js';
+import { AuditPage, DashboardPage, ImportPage, LoginPage, UploadPage, type AuditEntry, type AuditFilters, type LoginState } from './pages.js';
+import { ADMIN_PAGES, type FormValues } from './resources.js';
+import { contextOf, registerResourcePages } from './resource-routes.js';
+import { originAllowed, PAGE_CACHE_CONTROL, requireUser, safeNext, sendPage } from './session.js';
+
+/** Largest image upload passed on to the media API (its own limit decides below this). */
+const UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+const AUDIT_PAGE_SIZE = 50;
+const COUNTED = ['brands', 'models', 'variants', 'articles'];
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Headers the API's own Origin check reads; login and logout are cookie-mode calls it judges itself. */
+function originHeaders(request: FastifyRequest): Record<string, string> {
+  const names = ['origin', 'host', 'x-forwarded-proto', 'x-forwarded-host'];
+  return Object.fromEntries(names.flatMap((name) => (typeof request.headers[name] === 'string' ? [[name, request.headers[name]]] : [])));
+}
+
+function passCookies(reply: FastifyReply, headers: Record<string, unknown>): void {
+  const cookies = headers['set-cookie'];
+  if (cookies !== undefined) reply.header('set-cookie', cookies as string[]);
+}
+
+export function lockoutMessage(retryAfter: unknown): string {
+  const seconds = Number(retryAfter);
+  if (!Number.isFinite(seconds) || seconds <= 0) return 'Too many sign-in attempts. Wait a while, then try again.';
+  const until = new Date(Date.now() + seconds * 1000).toISOString().slice(11, 16);
+  const wait = seconds >= 60 ? `${Math.ceil(seconds / 60)} minute(s)` : `${seconds} second(s)`;
+  return `Too many failed sign-ins: sign-in is locked for ${wait} (until ${until} UTC). Try again then.`;
+}
+
+function registerLogin(app: FastifyInstance, assets: AdminAssets): void {
+  const show = (request: FastifyRequest, reply: FastifyReply, state: LoginState, status = 200) =>
+    sendPage(reply, renderPage(<LoginPage ctx={{ assets, user: null, path: '/admin/login' }} state={state} />), status);
+
+  app.get('/admin/login', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    return show(request, reply, { email: '', next: safeNext(query.next), notice: query.signedOut === '1' ? 'You are signed out.' : undefined });
+  });
+
+  app.post('/admin/login', async (request, reply) => {
+    const form = (request.body ?? {}) as FormValues;
+    const state: LoginState = { email: str(form.email).slice(0, 254), next: safeNext(form.next) };
+    if (!originAllowed(app, request)) return show(request, reply, { ...state, error: 'This form must be sent from this site. Reload the page and try again.' }, 403);
+    const answer = await callApi(app, request, {
+      method: 'POST',
+      url: '/api/admin/auth/login',
+      anonymous: true,
+      headers: originHeaders(request),
+      payload: { email: str(form.email), password: str(form.password), mode: 'cookie' },
+    });
+    if (answer.status === 200) {
+      passCookies(reply, answer.headers);
+      return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(state.next, 303);
+    }
+    let error = answer.error?.message ?? 'Sign-in failed; try again.';
+    if (answer.status === 401) error = 'The email or password is not right.';
+    if (answer.status === 429) error = lockoutMessage(answer.headers['retry-after']);
+    if (answer.status === 400) error = 'Check the fields below.';
+    return show(request, reply, { ...state, error, fieldErrors: fieldErrors(answer.error) }, answer.status);
+  });
+
+  app.post('/admin/logout', async (request, reply) => {
+    if (!originAllowed(app, request)) return sendPage(reply, 'This form must be sent from this site.', 403).type('text/plain; charset=utf-8');
+    // Without script the refresh cookie (scoped to /api/admin/auth) is not sent here: the cookies are cleared;
+    // the script's sign-out also revokes the session on the server.
+    const answer = await callApi(app, request, { method: 'POST', url: '/api/admin/auth/logout', anonymous: true, headers: originHeaders(request) });
+    passCookies(reply, answer.headers);
+    return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect('/admin/login?signedOut=1', 303);
+  });
+}
+
+function notAllowed(request: FastifyRequest, reply: FastifyReply, assets: AdminAssets, what: string) {
+  return sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not allowed"><Alert message={`Your role (${request.adminUser!.role}) may not ${what}.`} /></Page>), 403);
+}
+
+function registerDashboard(app: FastifyInstance, assets: AdminAssets): void {
+  const leads = createDashboardRepository(app.pg);
+  app.get('/admin', async (request, reply) => {
+    const role = request.adminUser!.role;
+    const counts = await Promise.all(
+      ADMIN_PAGES.filter((r) => COUNTED.includes(r.path)).map(async (r) => {
+        const answer = can(role, r.read) ? await callApi(app, request, { url: `/api/admin/${r.path}?limit=1` }) : null;
+        return { label: r.title, href: `/admin/${r.path}`, count: answer?.status === 200 ? (answer.pagination?.total ?? 0) : null };
+      }),
+    );
+    const canExport = can(role, 'export');
+    const [leadCount, latestLeads] = await Promise.all([leads.countLeads(), canExport ? leads.latestLeads() : Promise.resolve(null)]);
+    return sendPage(reply, renderPage(<DashboardPage ctx={contextOf(request, assets)} counts={counts} leadCount={leadCount} latestLeads={latestLeads} canExport={canExport} />));
+  });
+}
+
+function registerAudit(app: FastifyInstance, assets: AdminAssets): void {
+  app.get('/admin/audit', async (request, reply) => {
+    if (!can(request.adminUser!.role, 'audit:read')) return notAllowed(request, reply, assets, 'read the audit log');
+    const query = request.query as Record<string, unknown>;
+    const filters: AuditFilters = { entity: str(query.entity).trim(), action: str(query.action).trim(), actor: str(query.actor).trim(), entityId: str(query.entityId).trim(), page: Math.max(1, Math.min(1000, Number.parseInt(str(query.page), 10) || 1)) };
+    const params = new URLSearchParams(Object.entries({ ...filters, page: String(filters.page), limit: String(AUDIT_PAGE_SIZE) }).filter(([, value]) => value !== ''));
+    const answer = await callApi<AuditEntry[]>(app, request, { url: `/api/admin/audit?${params.toString()}` });
+    const ok = answer.status === 200;
+    const html = renderPage(<AuditPage ctx={contextOf(request, assets)} entries={ok ? answer.data : []} filters={filters} pages={answer.pagination?.pages ?? 0} error={ok ? undefined : answer.error?.message} />);
+    return sendPage(reply, html, ok ? 200 : answer.status);
+  });
+}
+
+function registerUploads(app: FastifyInstance, assets: AdminAssets): void {
+  // The multipart body is passed to the media API as it came; that API parses and checks it.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_MAX_BYTES }, (_request, body, done) => done(null, body));
+  const IdParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
+  const modelOf = async (request: FastifyRequest) => callApi<{ id: number; name: string; slug: string }>(app, request, { url: `/api/admin/models/${(request.params as { id: number }).id}` });
+
+  app.get('/admin/models/:id/images/new', { schema: { params: IdParams } }, async (request, reply) => {
+    if (!can(request.adminUser!.role, 'catalogue:write')) return notAllowed(request, reply, assets, 'upload images');
+    const model = await modelOf(request);
+    if (model.status !== 200) return sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not found"><Alert message="There is no model with that id." /></Page>), 404);
+    return sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} />));
+  });
+
+  app.post('/admin/models/:id/images/new', { schema: { params: IdParams } }, async (request, reply) => {
+    if (!can(request.adminUser!.role, 'catalogue:write')) return notAllowed(request, reply, assets, 'upload images');
+    const model = await modelOf(request);
+    if (model.status !== 200) return sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not found"><Alert message="There is no model with that id." /></Page>), 404);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const answer = await callApi(app, request, { method: 'POST', url: `/api/admin/models/${model.data.id}/images`, payload: body, contentType: String(request.headers['content-type']) });
+    if (answer.status === 200 || answer.status === 201) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(`/admin/images?model=${encodeURIComponent(model.data.slug)}&done=created`, 303);
+    const error = answer.error?.code === 'ROUTE_NOT_FOUND' ? 'Image upload is not available on this server yet.' : (answer.error?.message ?? `The upload was refused (${answer.status}).`);
+    return sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} error={error} />), answer.status);
+  });
+}
+
+export const adminPages: FastifyPluginAsync = async (app) => {
+  // Form posts are parsed in this scope only: the API under /api stays JSON-only.
+  await app.register(formbody);
+  const assets = await registerAdminAssets(app);
+  app.decorateRequest('adminUser', null);
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', PAGE_CACHE_CONTROL);
+  });
+  registerLogin(app, assets);
+
+  await app.register(async (signedIn) => {
+    signedIn.addHook('preHandler', requireUser(signedIn));
+    registerDashboard(signedIn, assets);
+    registerAudit(signedIn, assets);
+    registerUploads(signedIn, assets);
+    signedIn.get('/admin/import', async (request, reply) =>
+      can(request.adminUser!.role, 'import') ? sendPage(reply, renderPage(<ImportPage ctx={contextOf(request, assets)} />)) : notAllowed(request, reply, assets, 'import'),
+    );
+    for (const resource of ADMIN_PAGES) registerResourcePages(signedIn, resource, assets);
+  });
+};

@@ -1,0 +1,58 @@
+/**
+ * Who is signed in to the admin pages, and the reply rules every admin page follows. The access token
+ * is the API's own `gz_access` cookie (httpOnly, Secure, SameSite=Strict, set by POST
+ * /api/admin/auth/login in cookie mode); the page asks GET /api/admin/auth/me with it, so an expired,
+ * forged or revoked-user token is judged by the API, never by a second implementation here.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { accessTokenOf, callApi } from './api.js';
+import type { AdminUser } from './layout.js';
+
+/** Admin pages carry names, e-mail addresses and leads: never stored by a browser or a shared cache. */
+export const PAGE_CACHE_CONTROL = 'no-store, private';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    adminUser: AdminUser | null;
+  }
+}
+
+/** Only our own admin pages are valid places to return to after signing in (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/admin(?:[/?][^\s\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/admin';
+}
+
+export const loginUrl = (request: FastifyRequest): string => `/admin/login?next=${encodeURIComponent(safeNext(request.url))}`;
+
+export function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
+  return reply.code(status).header('cache-control', PAGE_CACHE_CONTROL).type('text/html; charset=utf-8').send(html);
+}
+
+/** The CSRF rule of the API, applied to the page's own form posts: they must come from this site. */
+export function originAllowed(app: FastifyInstance, request: FastifyRequest): boolean {
+  try {
+    app.checkOrigin(request);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'ORIGIN_REJECTED') return false;
+    throw error;
+  }
+}
+
+/**
+ * preHandler of every signed-in page: resolves the user, or answers 303 to the login page (the login
+ * page's script first tries a silent refresh with the refresh cookie, then comes back).
+ */
+export function requireUser(app: FastifyInstance) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method === 'POST' && !originAllowed(app, request)) {
+      return sendPage(reply, 'This form must be sent from this site (the Origin header was missing or foreign). Go back, reload the page and try again.', 403).type('text/plain; charset=utf-8');
+    }
+    if (accessTokenOf(request) === undefined) return reply.code(303).header('cache-control', PAGE_CACHE_CONTROL).redirect(loginUrl(request), 303);
+    const me = await callApi<AdminUser>(app, request, { url: '/api/admin/auth/me' });
+    if (me.status === 401) return reply.code(303).header('cache-control', PAGE_CACHE_CONTROL).redirect(loginUrl(request), 303);
+    if (me.status !== 200) throw new AppError('SERVICE_UNAVAILABLE', 'could not check the session; try again');
+    request.adminUser = me.data;
+  };
+}
