@@ -10,7 +10,7 @@ import { createTrendingService, toEventRecords } from './service.js';
 const TRENDING_CACHE: CachedRoute<unknown> = { name: 'trending.models', ttl: 'modelsS', tags: () => [LIST.trending, LIST.models] };
 
 export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const trending = createTrendingService(createAnalyticsRepository(app.pg));
+  const trending = createTrendingService(createAnalyticsRepository(app.pgRead));
 
   app.post(
     '/api/events',

@@ -1,14 +1,24 @@
-/** Decorates the app with the pool (`app.pg`) and Drizzle (`app.db`); closes the pool on shutdown. */
+/**
+ * Decorates the app with the pool (`app.pg`), Drizzle (`app.db`) and the read pool (`app.pgRead`: the
+ * replicas when DATABASE_REPLICA_URLS is set, see read-routing.ts; else app.pg itself); closes them on shutdown.
+ */
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import { runMigrations } from '../db/migrate.js';
 import { createDatabaseBreaker, type DatabaseBreaker } from './db-breaker.js';
 import { createDb, createPool, type Db } from './db.js';
+import { createReadRouting, createReplicas, registerReplicaMetrics, type ReadRouting } from './read-routing.js';
+import type { ReplicaSet } from './replica-set.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     pg: pg.Pool;
+    /** For read-only repositories: a replica in service when there is one and the reader may use it. */
+    pgRead: pg.Pool;
+    /** The read replicas and their health; null without DATABASE_REPLICA_URLS. */
+    replicas: ReplicaSet | null;
+    readRouting: ReadRouting;
     db: Db;
     dbBreaker: DatabaseBreaker;
   }
@@ -34,10 +44,17 @@ export const dbPlugin = fp<DbPluginOptions>(
     pool.on('error', (error) => app.log.error({ err: error }, 'idle database connection failed'));
     app.decorate('pg', pool);
     app.decorate('db', createDb(pool));
+    const replicas = createReplicas(app, config, pool);
     app.addHook('onClose', async () => {
       breaker.shutdown();
+      await replicas?.close();
       await pool.end();
     });
+    if (replicas !== null) registerReplicaMetrics(app, replicas);
+    const routing = await createReadRouting(app, config, pool, replicas);
+    app.decorate('replicas', replicas);
+    app.decorate('readRouting', routing);
+    app.decorate('pgRead', routing.pool);
     if (config.autoMigrate) await runMigrations(pool);
   },
   { name: 'db', dependencies: ['metrics'] },

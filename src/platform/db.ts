@@ -11,6 +11,7 @@ import type { DatabasePoolConfig } from '../config.js';
 import * as schema from '../db/schema/index.js';
 import { databaseUnavailable } from '../errors.js';
 import type { DatabaseBreaker } from './db-breaker.js';
+import { noteRequestWrite } from './read-context.js';
 
 export type Db = NodePgDatabase<typeof schema>;
 export type Executor = pg.Pool | pg.PoolClient;
@@ -144,6 +145,7 @@ export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) 
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    noteRequestWrite();
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

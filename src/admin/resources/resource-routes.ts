@@ -60,7 +60,7 @@ export function resourceRoutes(spec: ResourceSpec): FastifyPluginAsyncTypebox {
       { onRequest: app.authorize(spec.read), schema: { tags, summary: `List ${spec.path}`, querystring: ListQuery, response: { 200: ListOf(spec.View), ...errorResponses(400, 401, 403) } } },
       async (request, reply) => {
         const { q, deleted, page, limit, ...filters } = request.query as { q?: string; deleted: 'exclude'; page: number; limit: number };
-        const { rows, total } = await service.repository.list(app.pg, { q, deleted, page, limit, filters });
+        const { rows, total } = await service.repository.list(app.pgRead, { q, deleted, page, limit, filters });
         reply.header('cache-control', 'no-store');
         return { data: rows, pagination: buildPagination({ page, limit }, total, page * limit < total, null) };
       },

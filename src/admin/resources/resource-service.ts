@@ -74,7 +74,7 @@ export function createResourceService(app: FastifyInstance, spec: ResourceSpec) 
     },
 
     async get(id: number): Promise<ResourceView> {
-      const view = await repository.find(app.pg, id);
+      const view = await repository.find(app.pgRead, id);
       if (!view) throw notFound(spec.entity, id);
       return view;
     },

@@ -16,7 +16,7 @@ const ONE_CACHE: CachedRoute<{ data: { slug: string } }> = {
 };
 
 export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const brands = createBrandService(createBrandRepository(app.pg), createModelRepository(app.pg));
+  const brands = createBrandService(createBrandRepository(app.pgRead), createModelRepository(app.pgRead));
 
   app.get(
     '/api/brands',

@@ -15,7 +15,7 @@ const COMPARE_CACHE: CachedRoute<{ data: Comparison }> = {
 };
 
 export const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const compare = createCompareService(createVariantRepository(app.pg));
+  const compare = createCompareService(createVariantRepository(app.pgRead));
 
   app.get(
     '/api/compare',

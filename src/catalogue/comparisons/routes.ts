@@ -9,7 +9,7 @@ import { createComparisonService } from './service.js';
 const POPULAR_CACHE: CachedRoute<unknown> = { name: 'comparisons.popular', ttl: 'comparisonsS', tags: () => [LIST.comparisons] };
 
 export const comparisonRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const comparisons = createComparisonService(createComparisonRepository(app.pg));
+  const comparisons = createComparisonService(createComparisonRepository(app.pgRead));
 
   app.get(
     '/api/comparisons/popular',

@@ -16,7 +16,7 @@ const ONE_CACHE: CachedRoute<{ data: ModelDetail }> = {
 };
 
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const models = createModelService(createModelRepository(app.pg), createVariantRepository(app.pg));
+  const models = createModelService(createModelRepository(app.pgRead), createVariantRepository(app.pgRead));
 
   app.get(
     '/api/models',

@@ -9,7 +9,7 @@ import { createSearchService } from './service.js';
 const SEARCH_CACHE: CachedRoute<unknown> = { name: 'search', ttl: 'variantsS', tags: () => [LIST.search] };
 
 export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const search = createSearchService(createSearchRepository(app.pg));
+  const search = createSearchService(createSearchRepository(app.pgRead));
 
   app.get(
     '/api/search',

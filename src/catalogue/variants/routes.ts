@@ -15,7 +15,7 @@ const ONE_CACHE: CachedRoute<{ data: { slug: string; model: { slug: string }; br
 };
 
 export const variantRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const variants = createVariantService(createVariantRepository(app.pg));
+  const variants = createVariantService(createVariantRepository(app.pgRead));
 
   app.get(
     '/api/variants',

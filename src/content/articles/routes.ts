@@ -16,7 +16,7 @@ const ONE_CACHE: CachedRoute<{ data: { slug: string; models: { slug: string }[] 
 };
 
 export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const articles = createArticleService(createArticleRepository(app.pg));
+  const articles = createArticleService(createArticleRepository(app.pgRead));
 
   app.get(
     '/api/articles',

@@ -75,6 +75,8 @@ export const cachePlugin = fp<CachePluginOptions>(
     // Create the store (and subscribe the bus) now, not on the first request.
     bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
+    // Another process wrote: refill from the primary for a while, not from a replica that may lag the write.
+    bento.on('bus:message:received', () => app.readRouting.noteRemoteWrite());
     app.decorate('cache', cache);
     app.decorate<RedisClient | null>('cacheRedis', l2);
     app.addHook('onClose', async () => {

@@ -42,7 +42,13 @@ export const monitoringRoutes = fp<{ config: Config }>(
   async (app, { config }) => {
     app.decorate('lifecycle', { shuttingDown: false });
     // Redis is probed on the cache's own connection: the one public answers depend on, and no extra one.
-    const health = createHealthChecks({ pool: app.pg, breakerState: () => app.dbBreaker.state(), redis: app.cacheRedis, readyRequiresRedis: config.readyRequiresRedis });
+    const health = createHealthChecks({
+      pool: app.pg,
+      breakerState: () => app.dbBreaker.state(),
+      redis: app.cacheRedis,
+      readyRequiresRedis: config.readyRequiresRedis,
+      ...(app.replicas === null ? {} : { replicas: app.replicas.statuses }),
+    });
     registerComponentGauges(app);
 
     const uptimeS = () => Math.floor(process.uptime());

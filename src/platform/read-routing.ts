@@ -1,0 +1,178 @@
+/**
+ * Where reads go. Read-only repositories are given `app.pgRead`: without replicas it is `app.pg` itself,
+ * so the default costs nothing per query. With DATABASE_REPLICA_URLS it is a RoutingPool whose `query()`
+ * sends each statement to a replica in service, unless the reader must see the primary:
+ *
+ *   - the request writes (any method but GET, HEAD, OPTIONS): all its reads, before and after the write;
+ *   - the request committed a transaction (`noteRequestWrite`): every read after it;
+ *   - its sender wrote within REPLICA_STICKY_MS ("the admin who just saved"): a cookie for browsers,
+ *     and a marker keyed by the signed-in user for API clients that send a bearer token;
+ *   - this process committed a write, or heard of another process's invalidation, within
+ *     REPLICA_STICKY_MS: a cache fill must not store what a replica shows from before the write, for
+ *     the cache would then serve it until its TTL.
+ *
+ * A read that fails on a replica's connection takes the replica out and runs again on the primary, so a
+ * replica going away costs no request. `connect()` (transactions, cursors) always gets the primary.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, Gauge } from 'prom-client';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { readContext, type RequestReadState } from './read-context.js';
+import { createReplicaSet, type ReplicaSet } from './replica-set.js';
+
+/** Holds "this browser wrote; read from the primary until then" (epoch milliseconds). */
+export const READ_PRIMARY_COOKIE = 'gz_rw';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** SQLSTATE classes that mean the replica, not the statement, failed: connection, shutdown, recovery conflict. */
+const REPLICA_FAILURE = /^(08|57P|40001)/;
+
+/** True when a read failed because of the replica (retry on the primary), not because of the statement. */
+export function isReplicaFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // Network errors carry no SQLSTATE (ECONNREFUSED, "Connection terminated"), or the errno name.
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || REPLICA_FAILURE.test(code);
+}
+
+type Route = () => { name: string; pool: pg.Pool } | null;
+
+/** A pg.Pool in type (repositories take one) that lends each statement to the pool `route` picks. */
+class RoutingPool extends pg.Pool {
+  constructor(
+    private readonly primary: pg.Pool,
+    private readonly route: Route,
+    private readonly onReplicaFailure: (name: string, error: unknown) => void,
+  ) {
+    super({ max: 1 }); // never connects: every call is delegated
+  }
+
+  override query(...args: unknown[]): never {
+    const primary = this.primary.query.bind(this.primary) as (...a: unknown[]) => unknown;
+    const replica = typeof args.at(-1) === 'function' ? null : this.route();
+    if (replica === null) return primary(...args) as never;
+    const onReplica = (replica.pool.query as (...a: unknown[]) => Promise<unknown>).apply(replica.pool, args);
+    return onReplica.catch((error: unknown) => {
+      if (!isReplicaFailure(error)) throw error;
+      this.onReplicaFailure(replica.name, error);
+      return primary(...args);
+    }) as never;
+  }
+
+  override connect(...args: unknown[]): never {
+    return (this.primary.connect as (...a: unknown[]) => unknown).apply(this.primary, args) as never;
+  }
+
+  override async end(): Promise<void> {
+    // The pools it lends belong to others, who close them.
+  }
+}
+
+/** Reads go to the primary while a marker (epoch ms) has not passed. */
+const within = (untilMs: number | undefined) => untilMs !== undefined && Date.now() < untilMs;
+
+function mustReadPrimary(state: RequestReadState | undefined, userMarkers: Map<number, number>): boolean {
+  if (state === undefined) return false;
+  if (state.primary || state.wrote) return true;
+  const user = state.request.user;
+  return user !== null && within(userMarkers.get(user.userId));
+}
+
+export interface ReadRouting {
+  /** What read-only repositories query: the primary itself without replicas. */
+  readonly pool: pg.Pool;
+  /** Another process wrote (its cache invalidation arrived): this process's fills read the primary for a while. */
+  noteRemoteWrite(): void;
+}
+
+/**
+ * The read pool for `primary`: `primary` itself without replicas; else a RoutingPool, with the request
+ * hooks that decide per request, and the replicas' health checks (the first one awaited).
+ */
+export async function createReadRouting(app: FastifyInstance, config: Config, primary: pg.Pool, replicas: ReplicaSet | null): Promise<ReadRouting> {
+  if (replicas === null) return { pool: primary, noteRemoteWrite: () => undefined };
+  const stickyMs = config.replicas.stickyMs;
+  const userMarkers = new Map<number, number>();
+  let processPrimaryUntil = 0;
+  const reads = new Counter({ name: 'db_reads_total', help: 'Statements sent through the read router, by where they ran (replica or primary)', labelNames: ['target'] as const, registers: [app.metrics.registry] });
+
+  const route: Route = () => {
+    if (Date.now() < processPrimaryUntil || mustReadPrimary(readContext.getStore(), userMarkers)) {
+      reads.inc({ target: 'primary' });
+      return null;
+    }
+    const replica = replicas.pick();
+    reads.inc({ target: replica === null ? 'primary' : 'replica' });
+    return replica;
+  };
+  const pool = new RoutingPool(primary, route, (name, error) => {
+    app.log.warn({ err: error, replica: name }, 'read failed on a replica: taken out, read again on the primary');
+    replicas.markDown(name, error);
+  });
+
+  app.decorateRequest('readState', null);
+  app.addHook('onRequest', (request, _reply, done) => {
+    const cookie = Number(request.cookies[READ_PRIMARY_COOKIE]);
+    const state: RequestReadState = { request, primary: !SAFE_METHODS.has(request.method) || within(cookie), wrote: false };
+    request.readState = state;
+    readContext.run(state, done);
+  });
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.readState?.wrote !== true) return;
+    const until = Date.now() + stickyMs;
+    processPrimaryUntil = until;
+    reply.setCookie(READ_PRIMARY_COOKIE, String(until), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: Math.ceil(stickyMs / 1000) });
+    if (request.user !== null) {
+      for (const [id, at] of userMarkers) if (!within(at)) userMarkers.delete(id);
+      userMarkers.set(request.user.userId, until);
+    }
+  });
+  await replicas.start();
+  return {
+    pool,
+    noteRemoteWrite: () => {
+      processPrimaryUntil = Date.now() + stickyMs;
+    },
+  };
+}
+
+/** Scrape-time gauges of each replica: in service or not, and lag. */
+export function registerReplicaMetrics(app: FastifyInstance, replicas: ReplicaSet): void {
+  const registers = [app.metrics.registry];
+  new Gauge({
+    name: 'db_replica_in_service',
+    help: 'Read replica serving reads (1) or taken out: down, lagging past REPLICA_MAX_LAG_MS, or not a standby (0)',
+    labelNames: ['replica'] as const,
+    registers,
+    collect() {
+      for (const status of replicas.statuses()) this.set({ replica: status.name }, status.state === 'up' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'db_replica_lag_seconds',
+    help: 'How far each read replica is behind the primary (-1 while unreachable)',
+    labelNames: ['replica'] as const,
+    registers,
+    aggregator: 'max',
+    collect() {
+      for (const status of replicas.statuses()) this.set({ replica: status.name }, status.lagMs === null ? -1 : status.lagMs / 1000);
+    },
+  });
+}
+
+export function createReplicas(app: FastifyInstance, config: Config, primary: pg.Pool): ReplicaSet | null {
+  if (config.replicas.urls.length === 0) return null;
+  const { queryDuration } = app.metrics;
+  return createReplicaSet({
+    config: config.replicas,
+    pool: config.pool,
+    primary,
+    onQuery: (seconds, ok) => queryDuration.observe({ outcome: ok ? 'ok' : 'error' }, seconds),
+    onChange: (status) => app.log.warn({ replica: status.name, state: status.state, detail: status.detail }, status.state === 'up' ? 'read replica in service' : 'read replica out of service'),
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    readState: RequestReadState | null;
+  }
+}
