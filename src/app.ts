@@ -40,6 +40,7 @@ import { refuseUnstorableInput } from './platform/storable-input.js';
 import { loadSheddingPlugin } from './platform/load-shedding.js';
 import { requestId } from './platform/request-id.js';
 import { lazyChildLogger, loggerOptions, registerAccessLog } from './platform/logger.js';
+import { webPlugin } from './web/web-plugin.js';
 
 export interface AppOptions {
   config: Config;
@@ -152,5 +153,6 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   await app.register(monitoringRoutes, { config });
   await app.register(adminRoutes);
   await app.register(adminPages);
+  await app.register(webPlugin);
   return app;
 }

@@ -38,7 +38,7 @@ const MODEL_SORTS: Record<CatalogueSort, SortSpec> = {
 };
 
 /** A model matches a variant-level filter (fuel, transmission, seats) when any of its variants does. */
-function modelConditions(f: CatalogueFilters, params: Params): string[] {
+export function modelConditions(f: CatalogueFilters, params: Params): string[] {
   const where: string[] = [];
   if (f.brand !== undefined) where.push(`t.brand_id IN (SELECT id FROM brands WHERE slug = ANY(${params.add(f.brand.split(','))}::text[]))`);
   if (f.bodyType !== undefined) where.push(`t.body_type = ${params.add(f.bodyType)}`);

@@ -25,6 +25,10 @@ export interface CachedRoute<T> {
   tags(value: T): string[];
   /** Tags of a 4xx answer (e.g. `model:<slug>` for an unknown slug); without it 4xx answers are not cached. */
   errorTags?(request: FastifyRequest): string[];
+  /** The body of an answer as text (an HTML page); without it the value is serialised by the route's JSON schema. */
+  render?(value: T): string;
+  /** Content-Type of a 200 answer; default JSON. */
+  contentType?: string;
 }
 
 /** What the tiers below memory hold for one key: serialised, so it travels through Redis as is. */
@@ -99,7 +103,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
         loaded = true;
         try {
           const value = await run();
-          const body = reply.serialize(value) as string;
+          const body = route.render ? route.render(value) : (reply.serialize(value) as string);
           const tags = route.tags(value);
           ctx.setTags(tags);
           return { body, hash: hashBody(body), status: 200, tags, storedAt: Date.now() };
@@ -140,7 +144,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
     return { entry, outcome };
   }
 
-  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome): FastifyReply {
+  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome, contentType = JSON_TYPE): FastifyReply {
     const body: EncodedBody = entry.body;
     // Added to, not replaced: CORS has already put Origin there, and a shared cache must key on both.
     const vary = reply.getHeader('vary');
@@ -157,7 +161,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
     }
     stats.record(route, outcome);
     const encoding = negotiate(request.headers['accept-encoding'], body);
-    reply.header('etag', etagFor(body.hash, encoding)).type(JSON_TYPE);
+    reply.header('etag', etagFor(body.hash, encoding)).type(contentType);
     if (encoding === 'identity') return reply.send(body.raw);
     return reply.header('content-encoding', encoding).send(encoding === 'br' ? body.br : body.gzip);
   }
@@ -171,7 +175,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
       const key = cacheKey(route.name, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
-        await send(request, reply, route.name, cached, 'memory');
+        await send(request, reply, route.name, cached, 'memory', route.contentType);
         return;
       }
       // Concurrent misses on one key share one load (and one compression).
@@ -181,7 +185,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
         pending.set(key, filling);
       }
       const { entry, outcome } = await filling;
-      await send(request, reply, route.name, entry, outcome);
+      await send(request, reply, route.name, entry, outcome, route.contentType);
     },
 
     /** Drops every entry carrying one of `tags`, in this process now and in every other through the bus. */

@@ -1,0 +1,44 @@
+/**
+ * Serving a page: through the response cache like any API answer (same tiers, same tags, so an admin write
+ * invalidates the page at once), except when a one-time flash message is pending: that render is personal,
+ * so it is sent `private, no-store` and the cookie is cleared.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { render } from 'preact-render-to-string';
+import type { CacheTtlConfig } from '../config.js';
+import type { CachedRoute } from '../platform/cache/response-cache.js';
+import type { PageContext } from './components/layout.js';
+import { clearFlash, FLASH_COOKIE, readFlash } from './flash.js';
+
+export const HTML_TYPE = 'text/html; charset=utf-8';
+
+export interface PageResult {
+  html: string;
+  tags: string[];
+}
+
+export function renderPage(page: VNode): string {
+  return `<!doctype html>${render(page)}`;
+}
+
+export function pageRoute(name: string, ttl: keyof CacheTtlConfig): CachedRoute<PageResult> {
+  return { name: `page.${name}`, ttl, tags: (page) => page.tags, render: (page) => page.html, contentType: HTML_TYPE };
+}
+
+export type PageLoader = (ctx: PageContext) => Promise<PageResult>;
+
+export async function servePage(
+  app: FastifyInstance,
+  base: PageContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: CachedRoute<PageResult>,
+  load: PageLoader,
+): Promise<void> {
+  if (request.cookies[FLASH_COOKIE] === undefined) return app.cache.serve(request, reply, route, () => load(base));
+  const flash = readFlash(request);
+  clearFlash(reply);
+  const page = await load(flash === undefined ? base : { ...base, flash });
+  await reply.header('cache-control', 'private, no-store').type(HTML_TYPE).send(page.html);
+}

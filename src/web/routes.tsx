@@ -1,0 +1,121 @@
+/** The public pages (GET): each a thin handler that loads through the shared services and renders, cached. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LIST, tag } from '../catalogue/cache-tags.js';
+import type { ModelSummary } from '../catalogue/models/schemas.js';
+import { SlugParams } from '../lib/schemas.js';
+import type { PageContext } from './components/layout.js';
+import { pageRoute, renderPage, servePage } from './page.js';
+import { BrandPage, BrandsPage } from './pages/brands.js';
+import { CarsPage, SearchPage } from './pages/cars.js';
+import { HomePage } from './pages/home.js';
+import { ModelPage } from './pages/model.js';
+import { ArticlePage, NewsPage } from './pages/news.js';
+import { VariantPage } from './pages/variant.js';
+import { CARS_PAGE_SIZE, CarsQuery, ComparePageQuery, EmptyQuery, ModelPageQuery, NewsQuery, SearchPageQuery } from './schemas.js';
+import type { SiteServices } from './services.js';
+import { comparePage, compareRedirect } from './compare-page.js';
+
+const HOME_ITEMS = 8;
+const SIMILAR_MODELS = 6;
+const NEWS_PAGE_SIZE = 12;
+const SEARCH_PAGE_SIZE = 20;
+const ALL_BRANDS = 100;
+
+const ROUTES = {
+  home: pageRoute('home', 'modelsS'),
+  brands: pageRoute('brands', 'brandsS'),
+  brand: pageRoute('brand', 'brandsS'),
+  model: pageRoute('model', 'modelsS'),
+  variant: pageRoute('variant', 'variantsS'),
+  compare: pageRoute('compare', 'variantsS'),
+  cars: pageRoute('cars', 'modelsS'),
+  search: pageRoute('search', 'variantsS'),
+  news: pageRoute('news', 'articlesS'),
+  article: pageRoute('article', 'articlesS'),
+};
+
+export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext; services: SiteServices }> = async (app, { site, services: s }) => {
+  const hide = { hide: true };
+
+  app.get('/', { schema: { ...hide, querystring: EmptyQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.home, async (ctx) => {
+      const [trending, comparisons, news] = await Promise.all([
+        s.trending.list({ limit: HOME_ITEMS }),
+        s.comparisons.listPopular({ page: 1, limit: HOME_ITEMS / 2 }),
+        s.articles.list({ sort: 'newest', page: 1, limit: HOME_ITEMS / 2 }),
+      ]);
+      // Before the first analytics roll-up there is no trending list: the most popular models stand in.
+      const models = trending.data.length > 0 ? trending.data : ((await s.models.list({ sort: 'popularity', page: 1, limit: HOME_ITEMS, status: 'current' })).data as ModelSummary[]);
+      const html = renderPage(<HomePage ctx={ctx} data={{ trending: models, comparisons: comparisons.data, news: news.data as never }} />);
+      return { html, tags: [LIST.models, LIST.trending, LIST.comparisons, LIST.articles] };
+    }),
+  );
+
+  app.get('/brands', { schema: { ...hide, querystring: EmptyQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.brands, async (ctx) => {
+      const brands = await s.brands.list({ sort: 'name', page: 1, limit: ALL_BRANDS });
+      return { html: renderPage(<BrandsPage ctx={ctx} brands={brands.data as never} />), tags: [LIST.brands] };
+    }),
+  );
+
+  app.get('/brands/:slug', { schema: { ...hide, params: SlugParams, querystring: EmptyQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.brand, async (ctx) => {
+      const brand = await s.brands.get(request.params.slug);
+      return { html: renderPage(<BrandPage ctx={ctx} brand={brand} />), tags: [tag.brand(brand.slug), tag.brandModels(brand.slug)] };
+    }),
+  );
+
+  app.get('/cars/:slug', { schema: { ...hide, params: SlugParams, querystring: ModelPageQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.model, async (ctx) => {
+      const model = await s.models.get(request.params.slug);
+      const similar = await s.models.list({ bodyType: model.bodyType as never, status: 'current', sort: 'popularity', page: 1, limit: SIMILAR_MODELS + 1 });
+      const others = (similar.data as ModelSummary[]).filter((m) => m.slug !== model.slug).slice(0, SIMILAR_MODELS);
+      const html = renderPage(<ModelPage ctx={ctx} data={{ model, query: request.query, similar: others, pictures: [] }} />);
+      return { html, tags: [tag.model(model.slug), tag.modelVariants(model.slug), tag.brand(model.brand.slug), LIST.models] };
+    }),
+  );
+
+  app.get('/variants/:slug', { schema: { ...hide, params: SlugParams, querystring: EmptyQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.variant, async (ctx) => {
+      const variant = await s.variants.get(request.params.slug);
+      return { html: renderPage(<VariantPage ctx={ctx} variant={variant} />), tags: [tag.variant(variant.slug), tag.model(variant.model.slug), tag.brand(variant.brand.slug)] };
+    }),
+  );
+
+  app.get('/compare', { schema: { ...hide, querystring: ComparePageQuery } }, async (request, reply) => {
+    if (request.query.add !== undefined) return compareRedirect(s, request.query, reply);
+    return servePage(app, site, request, reply, ROUTES.compare, (ctx) => comparePage(s, ctx, request.query));
+  });
+
+  app.get('/cars', { schema: { ...hide, querystring: CarsQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.cars, async (ctx) => {
+      const filters = { ...request.query, limit: CARS_PAGE_SIZE };
+      const [list, facets] = await Promise.all([s.models.list(filters), s.web.facets(filters)]);
+      const html = renderPage(<CarsPage ctx={ctx} data={{ query: request.query, models: list.data as ModelSummary[], pagination: list.pagination, facets }} />);
+      return { html, tags: [LIST.models] };
+    }),
+  );
+
+  app.get('/search', { schema: { ...hide, querystring: SearchPageQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.search, async (ctx) => {
+      const q = (request.query.q ?? '').trim();
+      const empty = { data: [], pagination: { page: 1, limit: SEARCH_PAGE_SIZE, total: 0, pages: 0, hasNext: false, hasPrev: false, nextCursor: null } };
+      const result = q === '' ? empty : await s.search.search({ q, mode: 'full', page: request.query.page, limit: SEARCH_PAGE_SIZE });
+      return { html: renderPage(<SearchPage ctx={ctx} q={q} hits={result.data} pagination={result.pagination} />), tags: [LIST.search] };
+    }),
+  );
+
+  app.get('/news', { schema: { ...hide, querystring: NewsQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.news, async (ctx) => {
+      const list = await s.articles.list({ sort: 'newest', page: request.query.page, limit: NEWS_PAGE_SIZE });
+      return { html: renderPage(<NewsPage ctx={ctx} articles={list.data as never} pagination={list.pagination} page={request.query.page} />), tags: [LIST.articles] };
+    }),
+  );
+
+  app.get('/news/:slug', { schema: { ...hide, params: SlugParams, querystring: EmptyQuery } }, (request, reply) =>
+    servePage(app, site, request, reply, ROUTES.article, async (ctx) => {
+      const article = await s.articles.get(request.params.slug);
+      return { html: renderPage(<ArticlePage ctx={ctx} article={article} />), tags: [tag.article(article.slug), ...article.models.map((m) => tag.model(m.slug))] };
+    }),
+  );
+};

@@ -1,0 +1,35 @@
+/** The services the pages read through: the same ones the API uses (no SQL of their own but web-repository.ts). */
+import type { FastifyInstance } from 'fastify';
+import { createAnalyticsRepository } from '../analytics/repository.js';
+import { createTrendingService } from '../analytics/service.js';
+import { createBrandRepository } from '../catalogue/brands/repository.js';
+import { createBrandService } from '../catalogue/brands/service.js';
+import { createCompareService } from '../catalogue/compare/service.js';
+import { createComparisonRepository } from '../catalogue/comparisons/repository.js';
+import { createComparisonService } from '../catalogue/comparisons/service.js';
+import { createModelRepository } from '../catalogue/models/repository.js';
+import { createModelService } from '../catalogue/models/service.js';
+import { createSearchRepository } from '../catalogue/search/repository.js';
+import { createSearchService } from '../catalogue/search/service.js';
+import { createVariantRepository } from '../catalogue/variants/repository.js';
+import { createVariantService } from '../catalogue/variants/service.js';
+import { createArticleRepository } from '../content/articles/repository.js';
+import { createArticleService } from '../content/articles/service.js';
+import { createWebRepository } from './web-repository.js';
+
+export function createSiteServices(app: FastifyInstance) {
+  const modelRepository = createModelRepository(app.pg);
+  const variantRepository = createVariantRepository(app.pg);
+  return {
+    brands: createBrandService(createBrandRepository(app.pg), modelRepository),
+    models: createModelService(modelRepository, variantRepository),
+    variants: createVariantService(variantRepository),
+    compare: createCompareService(variantRepository),
+    comparisons: createComparisonService(createComparisonRepository(app.pg)),
+    search: createSearchService(createSearchRepository(app.pg)),
+    articles: createArticleService(createArticleRepository(app.pg)),
+    trending: createTrendingService(createAnalyticsRepository(app.pg)),
+    web: createWebRepository(app.pg),
+  };
+}
+export type SiteServices = ReturnType<typeof createSiteServices>;
