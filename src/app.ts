@@ -31,6 +31,7 @@ import { dbPlugin } from './platform/db-plugin.js';
 import { outboxPlugin } from './platform/outbox-plugin.js';
 import { jobsPlugin } from './platform/jobs/jobs-plugin.js';
 import { ALL_JOBS, schedulesFor } from './jobs/index.js';
+import { mediaPlugin } from './media/media-plugin.js';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit-plugin.js';
 import { securityPlugin } from './platform/security-plugin.js';
 import { cacheMonitoringRoutes } from './platform/monitoring/cache-routes.js';
@@ -154,5 +155,6 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   await app.register(adminRoutes);
   await app.register(adminPages);
   await app.register(webPlugin);
+  await app.register(mediaPlugin, { config });
   return app;
 }

@@ -9,8 +9,9 @@ import type { Schedule } from '../platform/jobs/schedules.js';
 import { maintainPartitionsJob, rollUpAnalyticsJob } from './analytics.js';
 import { backupJob } from './backup.js';
 import { revalidatePagesJob, warmUpJob } from './cache.js';
+import { mediaRenderJob } from './media.js';
 
-export const ALL_JOBS: readonly JobDefinition[] = [confirmationMailJob, backupJob, warmUpJob, revalidatePagesJob, rollUpAnalyticsJob, maintainPartitionsJob];
+export const ALL_JOBS: readonly JobDefinition[] = [confirmationMailJob, backupJob, warmUpJob, revalidatePagesJob, rollUpAnalyticsJob, maintainPartitionsJob, mediaRenderJob];
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;

@@ -201,10 +201,26 @@ export const modelImages = pgTable(
     height: integer('height').notNull(),
     position: smallint('position').notNull().default(0),
     bytes: bigint('bytes', { mode: 'number' }),
+    /** AVIF/WebP/JPEG renditions written by the media.render job (src/media); null until it has run. */
+    renditions: jsonb('renditions'),
     ...timestamps,
   },
   (t) => [index('model_images_model_idx').on(t.modelId, t.position)],
 );
+
+/**
+ * Renditions of each model's generated SVG artwork (src/media/artwork.ts), the picture a model shows until
+ * it has photos. `source_hash` is the hash of the SVG they were made from: a brand colour or body type
+ * change makes a different SVG, so the row is stale and is rendered again.
+ */
+export const modelArtwork = pgTable('model_artwork', {
+  modelId: integer('model_id')
+    .primaryKey()
+    .references(() => models.id),
+  sourceHash: text('source_hash').notNull(),
+  renditions: jsonb('renditions').notNull(),
+  renderedAt: timestamp('rendered_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const popularComparisons = pgTable(
   'popular_comparisons',
