@@ -203,7 +203,11 @@ export function ImportPage({ ctx }: { ctx: PageContext }) {
   );
 }
 
-/** Image upload for one model: posts here (works without JavaScript); the script adds a preview of the chosen file. */
+/**
+ * Image upload for one model: posts here (works without JavaScript) and is passed on to POST
+ * /api/admin/models/:id/images; the text fields come before the file, as that API reads them. The script
+ * adds a preview of the chosen file.
+ */
 export function UploadPage({ ctx, model, error, notice }: { ctx: PageContext; model: { id: number; name: string; slug: string }; error?: string; notice?: string }) {
   return (
     <Page ctx={ctx} title={`Upload an image: ${model.name}`}>
@@ -211,11 +215,6 @@ export function UploadPage({ ctx, model, error, notice }: { ctx: PageContext; mo
       <Alert message={error} />
       <p><a href={`/admin/images?model=${encodeURIComponent(model.slug)}`}>Images of this model</a></p>
       <form class="stack" method="post" action={`/admin/models/${model.id}/images/new`} encType="multipart/form-data" id="upload-form">
-        <div>
-          <label for="upload-file">Image file (JPEG, PNG, WebP or AVIF)</label>
-          <input id="upload-file" name="file" type="file" accept="image/jpeg,image/png,image/webp,image/avif" required data-preview="upload-preview" />
-        </div>
-        <img id="upload-preview" class="preview" alt="Preview of the chosen image" hidden />
         <div>
           <label for="upload-alt">Alt text (what the image shows)</label>
           <input id="upload-alt" name="alt" maxLength={200} required />
@@ -229,6 +228,11 @@ export function UploadPage({ ctx, model, error, notice }: { ctx: PageContext; mo
             <option value="detail">detail</option>
           </select>
         </div>
+        <div>
+          <label for="upload-file">Image file (JPEG, PNG, WebP or AVIF)</label>
+          <input id="upload-file" name="file" type="file" accept="image/jpeg,image/png,image/webp,image/avif" required data-preview="upload-preview" />
+        </div>
+        <img id="upload-preview" class="preview" alt="Preview of the chosen image" hidden />
         <p class="actions"><button type="submit" id="upload-submit">Upload</button></p>
       </form>
     </Page>

@@ -91,11 +91,13 @@ export function registerResourcePages(app: FastifyInstance, resource: AdminResou
     if (current.status !== 200) return notFound(request, reply);
     const { input, errors } = formToInput(resource, form, current.data);
     const shown = { ...current.data, version: Number(form.version) || current.data.version };
-    if (Object.keys(errors).length > 0) return edit(request, reply, shown, { values: form, errors, error: 'Fix the fields marked below.' }, 400);
+    // What the editor typed, over the row as it is now for any field the post left out.
+    const values = { ...valuesOf(resource, current.data), ...form };
+    if (Object.keys(errors).length > 0) return edit(request, reply, shown, { values, errors, error: 'Fix the fields marked below.' }, 400);
     if (Object.keys(input).length === 0) return reply.header('cache-control', 'no-store').redirect(`${base}/${id}?done=unchanged`, 303);
     const answer = await callApi<Row>(app, request, { method: 'PATCH', url: `${api}/${id}`, payload: input, ifMatch: Number(form.version) || 0 });
     if (answer.status === 200) return reply.header('cache-control', 'no-store').redirect(`${base}/${id}?done=saved`, 303);
-    return edit(request, reply, shown, { values: form, errors: fieldErrors(answer.error), error: messageOf(answer) }, answer.status);
+    return edit(request, reply, shown, { values, errors: fieldErrors(answer.error), error: messageOf(answer) }, answer.status);
   });
 
   for (const action of ['delete', 'restore'] as const) {
