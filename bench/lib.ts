@@ -1,7 +1,7 @@
 /** Helpers shared by the benchmarks: child processes, readiness, memory, a bench catalogue. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { LOCAL_SERVER_ENV, stop, waitFor } from '../src/loadtest/local-target.js';
 
 export function rssKb(pid: number): number {
   try {
@@ -54,29 +54,9 @@ export function descendants(pid: number): number[] {
   return all;
 }
 
-export async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
-/**
- * The environment every benchmarked server gets: warnings-only logs; the load generator's loopback
- * address on the rate-limit allowlist (otherwise the public tier, 60 requests a minute per client
- * address, would answer nearly everything with 429); a JWT secret for runs against a server database.
- */
-export const BENCH_ENV = {
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_ALLOWLIST: '127.0.0.1,::1',
-  JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
-};
+/** Servers under load get the same environment as the ones `gadizone loadtest` starts. */
+export const BENCH_ENV = LOCAL_SERVER_ENV;
+export { stop, waitFor };
 
 /** Runs the built CLI (`bin/gadizone.js`); stderr passes through so failures are visible. */
 export function gadizone(args: string[], env: Record<string, string>): ChildProcess {
@@ -85,13 +65,6 @@ export function gadizone(args: string[], env: Record<string, string>): ChildProc
 
 export function gadizoneSync(args: string[], env: Record<string, string>): void {
   execFileSync(process.execPath, ['bin/gadizone.js', ...args], { env: { ...process.env, ...BENCH_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** Creates `name` on the server at `adminUrl` if missing; returns its URL. */

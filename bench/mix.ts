@@ -6,6 +6,7 @@
  * are cacheable; writes are unique leads and newsletter sign-ups.
  */
 import type autocannon from 'autocannon';
+import { BODY_TYPES, BUDGETS_INR, FUELS, listSlugs, SEARCHES, SORTS } from '../src/loadtest/catalogue-sample.js';
 
 type Request = autocannon.Request;
 
@@ -13,22 +14,11 @@ const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
-async function slugs(base: string, path: string): Promise<string[]> {
-  const body = (await (await fetch(`${base}${path}`)).json()) as { data: { slug: string }[] };
-  return body.data.map((item) => item.slug);
-}
-
-const BODY_TYPES = ['suv', 'hatchback', 'sedan', 'muv', 'pickup'];
-const FUELS = ['petrol', 'diesel', 'cng', 'electric', 'hybrid'];
-const BUDGETS = [600_000, 800_000, 1_000_000, 1_500_000, 2_000_000, 3_000_000];
-const SORTS = ['popularity', 'price', '-price', 'newest'];
-const SEARCHES = ['creta', 'cretta', 'nexon', 'swift', 'thar', 'scorpio', 'seltos', 'fortuner', 'innova', 'city', 'venue', 'brezza', 'xuv', 'ev', 'punch', 'baleno', 'dzire', 'harrier', 'safari', 'sonet', 'bmw x1', 'mahin', 'tat', 'hyund', 'maruti'];
-
 export async function buildMix(base: string): Promise<Request[]> {
-  const models = await slugs(base, '/api/models?limit=100&fields=slug');
-  const variants = [...(await slugs(base, '/api/variants?limit=100&fields=slug')), ...(await slugs(base, '/api/variants?limit=100&page=2&fields=slug'))];
-  const brands = await slugs(base, '/api/brands?limit=100&fields=slug');
-  const articles = await slugs(base, '/api/articles?limit=100&fields=slug');
+  const models = await listSlugs(base, '/api/models?limit=100&fields=slug');
+  const variants = [...(await listSlugs(base, '/api/variants?limit=100&fields=slug')), ...(await listSlugs(base, '/api/variants?limit=100&page=2&fields=slug'))];
+  const brands = await listSlugs(base, '/api/brands?limit=100&fields=slug');
+  const articles = await listSlugs(base, '/api/articles?limit=100&fields=slug');
   const popular = ((await (await fetch(`${base}/api/comparisons/popular?limit=50`)).json()) as { data: { compareUrl: string }[] }).data.map((c) => c.compareUrl);
   const pairs = Array.from({ length: 60 }, (_, i) => `/api/compare?variants=${variants[i % variants.length]},${variants[(i * 7 + 3) % variants.length]}`);
   const compares = [...popular, ...pairs.filter((url) => !/variants=([^,]+),\1$/.test(url))];
@@ -45,8 +35,8 @@ export async function buildMix(base: string): Promise<Request[]> {
   };
   const listOrSearch = (): string => {
     const roll = Math.random();
-    if (roll < 0.4) return `/api/models?bodyType=${pick(BODY_TYPES)}&priceMax=${pick(BUDGETS)}&sort=${pick(SORTS)}`;
-    if (roll < 0.6) return `/api/variants?fuel=${pick(FUELS)}&priceMax=${pick(BUDGETS)}&sort=price`;
+    if (roll < 0.4) return `/api/models?bodyType=${pick(BODY_TYPES)}&priceMax=${pick(BUDGETS_INR)}&sort=${pick(SORTS)}`;
+    if (roll < 0.6) return `/api/variants?fuel=${pick(FUELS)}&priceMax=${pick(BUDGETS_INR)}&sort=price`;
     if (roll < 0.8) return `/api/search?q=${encodeURIComponent(pick(SEARCHES))}`;
     return `/api/search?q=${encodeURIComponent(pick(SEARCHES))}&mode=autocomplete`;
   };
