@@ -152,7 +152,8 @@ function registerUploads(app: FastifyInstance, assets: AdminAssets): void {
     if (model.status !== 200) return sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not found"><Alert message="There is no model with that id." /></Page>), 404);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const answer = await callApi(app, request, { method: 'POST', url: `/api/admin/models/${model.data.id}/images`, payload: body, contentType: String(request.headers['content-type']) });
-    if (answer.status === 200 || answer.status === 201) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(`/admin/images?model=${encodeURIComponent(model.data.slug)}&done=created`, 303);
+    // The media API answers 202: the renditions are made by a job after the original is stored.
+    if (answer.status >= 200 && answer.status < 300) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(`/admin/images?model=${encodeURIComponent(model.data.slug)}&done=created`, 303);
     const error = answer.error?.code === 'ROUTE_NOT_FOUND' ? 'Image upload is not available on this server yet.' : (answer.error?.message ?? `The upload was refused (${answer.status}).`);
     return sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} error={error} />), answer.status);
   });
