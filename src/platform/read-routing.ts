@@ -7,7 +7,7 @@
  *   - the request committed a transaction (`noteRequestWrite`): every read after it;
  *   - its sender wrote within REPLICA_STICKY_MS ("the admin who just saved"): a cookie for browsers,
  *     and a marker keyed by the signed-in user for API clients that send a bearer token;
- *   - this process committed a write, or heard of another process's invalidation, within
+ *   - this process committed a signed-in user's write, or heard of another process's invalidation, within
  *     REPLICA_STICKY_MS: a cache fill must not store what a replica shows from before the write, for
  *     the cache would then serve it until its TTL.
  *
@@ -119,9 +119,10 @@ export async function createReadRouting(app: FastifyInstance, config: Config, pr
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.readState?.wrote !== true) return;
     const until = Date.now() + stickyMs;
-    processPrimaryUntil = until;
     reply.setCookie(READ_PRIMARY_COOKIE, String(until), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: Math.ceil(stickyMs / 1000) });
     if (request.user !== null) {
+      // Signed-in writers change the catalogue (and invalidate its cache); visitors' leads do not.
+      processPrimaryUntil = until;
       for (const [id, at] of userMarkers) if (!within(at)) userMarkers.delete(id);
       userMarkers.set(request.user.userId, until);
     }

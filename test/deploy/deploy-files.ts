@@ -64,7 +64,6 @@ export function configVariables(): Set<string> {
  * Anything else unknown is a typo the app would silently ignore.
  */
 export const EXPECTED_UNREAD_VARIABLES: Record<string, string> = {
-  DATABASE_REPLICA_URLS: 'DESIGN.md names it for read replicas; the replica is deployed ahead of the app reading it',
   NODE_ENV: 'for libraries only; the app never branches on it',
 };
 

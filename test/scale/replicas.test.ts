@@ -15,7 +15,7 @@ import { canRunStreamingReplica, startStreamingPair, type StreamingPair } from '
 
 const MAX_LAG_MS = 1_500;
 const CHECK_INTERVAL_MS = 200;
-const STICKY_MS = 2_000;
+const STICKY_MS = MAX_LAG_MS + CHECK_INTERVAL_MS;
 const POLL_TIMEOUT_MS = 15_000;
 
 describe('DATABASE_REPLICA_URLS configuration', () => {
@@ -111,12 +111,29 @@ describe.skipIf(!canRunStreamingReplica)('reads on a streaming replica', () => {
     expect(await replicaReads()).toBeGreaterThan(before);
     const sessions = await pair.sql('replica', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'gadizone-replica'`);
     expect(sessions[0]!.n).toBeGreaterThan(0);
-    // A browser that has just written carries the cookie: its reads go to the primary.
-    const cookie = `${READ_PRIMARY_COOKIE}=${Date.now() + STICKY_MS}`;
-    expect(await adminName({ ...admin.headers, cookie })).toBe('Written While Paused');
+    // A visitor who has just submitted a form carries the cookie: their reads go to the primary, nobody else's.
+    const lead = await app.inject({ method: 'POST', url: '/api/leads', payload: { name: 'Asha Verma', phone: '+91 98765 43210', city: 'Pune', model: 'hyundai-creta', intent: 'test-drive' } });
+    expect(lead.statusCode).toBe(201);
+    const cookie = lead.cookies.find((c) => c.name === READ_PRIMARY_COOKIE);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(await adminName({ ...admin.headers, cookie: `${cookie!.name}=${cookie!.value}` })).toBe('Written While Paused');
+    expect(await adminName(admin.headers)).toBe(brand.name);
     await pair.sql('replica', 'SELECT pg_wal_replay_resume()');
     await renameOnPrimary(brand.name);
     await replicaServing();
+  });
+
+  it('is app.pg itself without replicas: no routing, no hooks', async () => {
+    const plain = await buildApp({ config: testConfig(pair.primaryUrl), logger: false });
+    try {
+      await plain.ready();
+      expect(plain.pgRead).toBe(plain.pg);
+      expect(plain.replicas).toBeNull();
+      expect(plain.hasRequestDecorator('readState')).toBe(false);
+      expect((await plain.inject({ method: 'GET', url: `/api/brands/${brand.slug}` })).statusCode).toBe(200);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('shows an admin their own write at once, and refills the public cache from the primary', async () => {

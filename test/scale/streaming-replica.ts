@@ -92,7 +92,7 @@ export async function startStreamingPair(): Promise<StreamingPair> {
     } finally {
       await pool.end();
     }
-    await pgTool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', join(dir, 'replica'), '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+    await pgTool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', join(dir, 'replica'), '-R', '-X', 'fetch', '-c', 'fast', '--no-sync', '--no-manifest']);
     await pgTool('pg_ctl', ['-D', join(dir, 'replica'), '-l', join(dir, 'replica.log'), '-w', '-t', String(START_TIMEOUT_S), 'start', '-o', server(replicaPort, '-c hot_standby=on')]);
     replicaRunning = true;
     return { primaryUrl, replicaUrl, sql, stopReplica, close };
