@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   admin: { summary: 'create an admin user or set a password (admin create --email …)', run: async (a) => (await import('./admin.js')).adminCommand(a) },
   backup: { summary: 'back up the database into BACKUP_DIR (pg_dump), keep 7 daily, upload to S3 when configured', run: async (a) => (await import('./backup.js')).backupCommand(a) },
   restore: { summary: 'restore a backup into an empty database (restore FILE [--force])', run: async (a) => (await import('./restore.js')).restoreCommand(a) },
+  media: { summary: 'render missing or outdated model artwork here, reporting peak memory (media render-all [--queue])', run: async (a) => (await import('./media.js')).mediaCommand(a) },
   loadtest: { summary: 'virtual users with think time (--scenario normal|peak|stress [--target URL]); exit 3 when a threshold fails', run: async (a) => (await import('./loadtest.js')).loadtestCommand(a) },
   capacity: { summary: 'raise load until p99 > 1 s or errors > 1%; sustained req/s and the daily users it stands for', run: async (a) => (await import('./capacity.js')).capacityCommand(a) },
 };

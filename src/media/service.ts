@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { modelChanged } from '../catalogue/cache-tags.js';
 import { mediaRenderJob } from '../jobs/media.js';
-import { transaction } from '../platform/db.js';
+import { transaction, type Executor } from '../platform/db.js';
 import { enqueueJob } from '../platform/jobs/define-job.js';
 import { enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
@@ -32,6 +32,17 @@ const SWEEP_LOCK_KEY = 7_301_005;
 const PENDING_ARTWORK_SQL = `
   SELECT (payload->'payload'->>'id')::int AS id FROM outbox
    WHERE processed_at IS NULL AND kind = 'job' AND payload->>'name' = $1 AND payload->'payload'->>'kind' = 'artwork'`;
+
+/** Live models (or those of `modelIds`) whose artwork has no renditions, or renditions of an older SVG; most popular first. */
+async function findStaleArtwork(executor: Executor, modelIds?: number[]): Promise<number[]> {
+  const { rows } = await executor.query<{ id: number; body_type: string; colour: string; source_hash: string | null }>(
+    `SELECT m.id, m.body_type, b.colour, a.source_hash FROM models m JOIN brands b ON b.id = m.brand_id
+       LEFT JOIN model_artwork a ON a.model_id = m.id
+      WHERE m.deleted_at IS NULL AND ($1::int[] IS NULL OR m.id = ANY($1::int[])) ORDER BY m.popularity DESC, m.id`,
+    [modelIds ?? null],
+  );
+  return rows.filter((row) => row.source_hash !== artworkOf(row.body_type, row.colour).hash).map((row) => row.id);
+}
 
 export function createMediaService({ pool, store, queue, flushInvalidations }: MediaServiceDeps) {
   async function save(write: (tx: pg.PoolClient) => Promise<unknown>, model: string, brand: string): Promise<void> {
@@ -94,19 +105,13 @@ export function createMediaService({ pool, store, queue, flushInvalidations }: M
   async function queueMissingArtwork(modelIds?: number[]): Promise<number> {
     return transaction(pool, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SWEEP_LOCK_KEY]);
-      const { rows } = await tx.query<{ id: number; body_type: string; colour: string; source_hash: string | null }>(
-        `SELECT m.id, m.body_type, b.colour, a.source_hash FROM models m JOIN brands b ON b.id = m.brand_id
-           LEFT JOIN model_artwork a ON a.model_id = m.id
-          WHERE m.deleted_at IS NULL AND ($1::int[] IS NULL OR m.id = ANY($1::int[])) ORDER BY m.popularity DESC, m.id`,
-        [modelIds ?? null],
-      );
       const pending = new Set((await tx.query<{ id: number }>(PENDING_ARTWORK_SQL, [mediaRenderJob.name])).rows.map((row) => row.id));
-      const stale = rows.filter((row) => !pending.has(row.id) && row.source_hash !== artworkOf(row.body_type, row.colour).hash);
-      for (const row of stale) await enqueueJob(tx, mediaRenderJob, { kind: 'artwork', id: row.id });
+      const stale = (await findStaleArtwork(tx, modelIds)).filter((id) => !pending.has(id));
+      for (const id of stale) await enqueueJob(tx, mediaRenderJob, { kind: 'artwork', id });
       return stale.length;
     });
   }
 
-  return { renderArtwork, renderImage, queueMissingArtwork };
+  return { renderArtwork, renderImage, queueMissingArtwork, findStaleArtwork: (modelIds?: number[]) => findStaleArtwork(pool, modelIds) };
 }
 export type MediaService = ReturnType<typeof createMediaService>;

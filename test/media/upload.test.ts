@@ -36,7 +36,7 @@ afterAll(async () => {
 async function form(file: Buffer, filename: string, fields: Record<string, string> = {}) {
   const data = new FormData();
   for (const [name, value] of Object.entries(fields)) data.append(name, value);
-  data.append('file', new Blob([file]), filename);
+  data.append('file', new Blob([new Uint8Array(file)]), filename);
   const request = new Request('http://localhost/', { method: 'POST', body: data });
   return { payload: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
 }
