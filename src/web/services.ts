@@ -18,18 +18,20 @@ import { createArticleService } from '../content/articles/service.js';
 import { createWebRepository } from './web-repository.js';
 
 export function createSiteServices(app: FastifyInstance) {
-  const modelRepository = createModelRepository(app.pg);
-  const variantRepository = createVariantRepository(app.pg);
+  // Pages only read: a replica in service when DATABASE_REPLICA_URLS is set (see platform/read-routing.ts).
+  const reads = app.pgRead;
+  const modelRepository = createModelRepository(reads);
+  const variantRepository = createVariantRepository(reads);
   return {
-    brands: createBrandService(createBrandRepository(app.pg), modelRepository),
+    brands: createBrandService(createBrandRepository(reads), modelRepository),
     models: createModelService(modelRepository, variantRepository),
     variants: createVariantService(variantRepository),
     compare: createCompareService(variantRepository),
-    comparisons: createComparisonService(createComparisonRepository(app.pg)),
-    search: createSearchService(createSearchRepository(app.pg)),
-    articles: createArticleService(createArticleRepository(app.pg)),
-    trending: createTrendingService(createAnalyticsRepository(app.pg)),
-    web: createWebRepository(app.pg),
+    comparisons: createComparisonService(createComparisonRepository(reads)),
+    search: createSearchService(createSearchRepository(reads)),
+    articles: createArticleService(createArticleRepository(reads)),
+    trending: createTrendingService(createAnalyticsRepository(reads)),
+    web: createWebRepository(reads),
   };
 }
 export type SiteServices = ReturnType<typeof createSiteServices>;
