@@ -1,5 +1,7 @@
 /** The public pages (GET): each a thin handler that loads through the shared services and renders, cached. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Picture } from '../media/picture.js';
 import { LIST, tag } from '../catalogue/cache-tags.js';
 import type { ModelSummary } from '../catalogue/models/schemas.js';
 import { SlugParams } from '../lib/schemas.js';
@@ -20,6 +22,15 @@ const SIMILAR_MODELS = 6;
 const NEWS_PAGE_SIZE = 12;
 const SEARCH_PAGE_SIZE = 20;
 const ALL_BRANDS = 100;
+
+/** Hero first, then the gallery's other photos (the hero is often the first of them). */
+async function modelPictures(app: FastifyInstance, s: SiteServices, slug: string): Promise<Picture[]> {
+  const id = await s.web.modelId(slug);
+  if (id === null || !app.hasDecorator('media')) return [];
+  const [heroes, gallery] = await Promise.all([app.media.pictures.forModels([id]), app.media.pictures.gallery(id)]);
+  const hero = heroes.get(id);
+  return hero === undefined ? gallery : [hero, ...gallery.filter((p) => p.src !== hero.src)];
+}
 
 const ROUTES = {
   home: pageRoute('home', 'modelsS'),
@@ -70,7 +81,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext; services
       const model = await s.models.get(request.params.slug);
       const similar = await s.models.list({ bodyType: model.bodyType as never, status: 'current', sort: 'popularity', page: 1, limit: SIMILAR_MODELS + 1 });
       const others = (similar.data as ModelSummary[]).filter((m) => m.slug !== model.slug).slice(0, SIMILAR_MODELS);
-      const html = renderPage(<ModelPage ctx={ctx} data={{ model, query: request.query, similar: others, pictures: [] }} />);
+      const html = renderPage(<ModelPage ctx={ctx} data={{ model, query: request.query, similar: others, pictures: await modelPictures(app, s, model.slug) }} />);
       return { html, tags: [tag.model(model.slug), tag.modelVariants(model.slug), tag.brand(model.brand.slug), LIST.models] };
     }),
   );

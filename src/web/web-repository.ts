@@ -56,6 +56,12 @@ export function createWebRepository(db: Executor) {
       return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? []])) as Facets;
     },
 
+    /** The id of a live model (the media repository looks pictures up by id). */
+    async modelId(slug: string, executor: Executor = db): Promise<number | null> {
+      const rows = await query<{ id: number }>(executor, 'SELECT id FROM models WHERE slug = $1 AND deleted_at IS NULL', [slug]);
+      return rows[0]?.id ?? null;
+    },
+
     /** Up to `limit` live rows with id > `afterId`, in id order: a keyset read, as cheap for the last chunk as the first. */
     async sitemapRows(table: SitemapTable, afterId: number, limit: number, executor: Executor = db): Promise<SitemapRow[]> {
       return query<SitemapRow>(

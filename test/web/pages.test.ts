@@ -46,6 +46,15 @@ describe('pages', () => {
     expect(response.body).toMatch(/<main id="main"/);
   });
 
+  it('draws the hero picture with its size, eagerly and first (the LCP image)', async () => {
+    const html = (await page('/cars/hyundai-creta')).body;
+    const img = /<picture class="picture">.*?<img ([^>]+)\/>/.exec(html)?.[1];
+    expect(img).toBeDefined();
+    expect(img).toMatch(/width="\d+" height="\d+"/);
+    expect(img).toContain('fetchpriority="high"');
+    expect(img).toContain('alt="Hyundai Creta');
+  });
+
   it('filters the variants table by fuel and transmission with links', async () => {
     const all = await page('/cars/hyundai-creta');
     const manual = await page('/cars/hyundai-creta?transmission=manual');
