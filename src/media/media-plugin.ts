@@ -39,7 +39,12 @@ export const mediaPlugin = fp<{ config: Config }>(
     configureSharp();
     const store = createMediaStore(config.media.dir);
     const queue = createRenderQueue();
-    const service = createMediaService({ pool: app.pg, store, queue, flushInvalidations: () => app.outbox.drainNow('quick') });
+    let closing = false;
+    // Registered after the outbox, so this runs before the outbox waits for its running jobs.
+    app.addHook('onClose', async () => {
+      closing = true;
+    });
+    const service = createMediaService({ pool: app.pg, store, queue, flushInvalidations: () => app.outbox.drainNow('quick'), isClosing: () => closing });
     const queuedAt = new Map<number, number>();
     const onMissing = (modelIds: number[]) => {
       const now = Date.now();

@@ -24,6 +24,8 @@ export interface MediaServiceDeps {
   queue: RenderQueue;
   /** Applies committed invalidations now (the outbox's quick lane) rather than at the next poll. */
   flushInvalidations(): Promise<unknown>;
+  /** True once the app is closing: renders not yet started are left (the job is retried by the next process). */
+  isClosing?(): boolean;
 }
 
 /** Serialises start-up sweeps of several processes, so the second finds the first one's jobs pending. */
@@ -44,7 +46,14 @@ async function findStaleArtwork(executor: Executor, modelIds?: number[]): Promis
   return rows.filter((row) => row.source_hash !== artworkOf(row.body_type, row.colour).hash).map((row) => row.id);
 }
 
-export function createMediaService({ pool, store, queue, flushInvalidations }: MediaServiceDeps) {
+export function createMediaService({ pool, store, queue, flushInvalidations, isClosing = () => false }: MediaServiceDeps) {
+  /** Renders in the queue, unless the app began closing while this one waited (shutdown waits for one render, not all). */
+  const render = (source: Buffer) =>
+    queue.run(() => {
+      if (isClosing()) throw new Error('shutting down: this render is left for the next process');
+      return renderRenditions(source, store);
+    });
+
   async function save(write: (tx: pg.PoolClient) => Promise<unknown>, model: string, brand: string): Promise<void> {
     await transaction(pool, async (tx) => {
       await write(tx);
@@ -72,7 +81,7 @@ export function createMediaService({ pool, store, queue, flushInvalidations }: M
     if (!model) return 'missing';
     const { svg, hash } = artworkOf(model.body_type, model.colour);
     if (model.source_hash === hash) return 'unchanged';
-    const set = (await renditionsOf(hash)) ?? (await queue.run(() => renderRenditions(Buffer.from(svg), store)));
+    const set = (await renditionsOf(hash)) ?? (await render(Buffer.from(svg)));
     const upsert = `INSERT INTO model_artwork (model_id, source_hash, renditions) VALUES ($1, $2, $3)
       ON CONFLICT (model_id) DO UPDATE SET source_hash = excluded.source_hash, renditions = excluded.renditions, rendered_at = now()`;
     await save((tx) => tx.query(upsert, [modelId, hash, JSON.stringify(set)]), model.slug, model.brand);
@@ -93,7 +102,7 @@ export function createMediaService({ pool, store, queue, flushInvalidations }: M
     if (!parsed || name.includes('-') || !(await store.stat(name))) return 'unsupported';
     if (image.renditions?.source === parsed.hash) return 'unchanged';
     const source = await store.read(name);
-    const set = await queue.run(() => renderRenditions(source, store));
+    const set = await render(source);
     await save((tx) => tx.query('UPDATE model_images SET renditions = $2 WHERE id = $1', [imageId, JSON.stringify(set)]), image.model, image.brand);
     return 'rendered';
   }

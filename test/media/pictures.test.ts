@@ -99,6 +99,23 @@ describe('pictures', () => {
     await expect.poll(async () => (await count()).rows[0]!.n, { timeout: 5_000 }).toBe(before + 1);
   });
 
+  it('does not hold shutdown until every queued render has run', async () => {
+    // Models whose artwork differs (distinct brand colour and body type), none rendered yet.
+    const { rows } = await t.app.pg.query<{ id: number }>(
+      `SELECT DISTINCT ON (b.colour, m.body_type) m.id FROM models m JOIN brands b ON b.id = m.brand_id
+        WHERE m.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM model_artwork a WHERE a.model_id = m.id) ORDER BY b.colour, m.body_type, m.id LIMIT 6`,
+    );
+    const ids = rows.map((row) => row.id);
+    const second = await buildTestApp({ database: t.database, config: { media: { ...loadConfig({}).media, dir } } });
+    expect(await second.app.media.service.queueMissingArtwork(ids)).toBeGreaterThan(0);
+    const draining = second.app.outbox.drainNow('rest').catch(() => 0);
+    await expect.poll(() => second.app.media.queue.size, { timeout: 10_000 }).toBeGreaterThan(0);
+    await second.close();
+    await draining;
+    const rendered = await t.app.pg.query('SELECT 1 FROM model_artwork WHERE model_id = ANY($1::int[])', [ids]);
+    expect(rendered.rowCount, 'renders after the close began were left for the next process').toBeLessThan(ids.length);
+  }, 60_000);
+
   it('answers 404 to names that are not media names, including ones that climb out', async () => {
     for (const url of [
       '/media/..%2F..%2Fetc%2Fpasswd',
