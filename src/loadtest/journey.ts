@@ -16,7 +16,7 @@ export const PAGE_ROUTES: Readonly<Record<PageKind, string>> = Object.freeze({
   list: '/cars',
   'filtered-list': '/cars?bodyType={bodyType}&priceMax={budget}',
   model: '/cars/{model}',
-  variant: '/cars/{model}/{variant}',
+  variant: '/variants/{variant}',
   compare: '/compare?variants={variants}',
   search: '/search?q={q}',
 });
