@@ -10,7 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { READ_PRIMARY_COOKIE } from '../../src/platform/read-routing.js';
 import { signedIn, type TestSession } from '../admin/helpers.js';
-import { testConfig } from '../helpers.js';
+import { testConfig, uniqueRedisPrefix } from '../helpers.js';
 import { canRunStreamingReplica, startStreamingPair, type StreamingPair } from './streaming-replica.js';
 
 const MAX_LAG_MS = 1_500;
@@ -63,12 +63,12 @@ describe.skipIf(!canRunStreamingReplica)('reads on a streaming replica', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  const metric = async (pattern: RegExp) => {
-    const text = (await app.inject({ method: 'GET', url: '/api/monitoring/metrics' })).body;
+  const metric = async (pattern: RegExp, on = app) => {
+    const text = (await on.inject({ method: 'GET', url: '/api/monitoring/metrics' })).body;
     return Number(pattern.exec(text)?.[1] ?? NaN);
   };
   /** Statements the replica answered (the counter appears with the first one). */
-  const replicaReads = async () => (await metric(/^db_reads_total\{target="replica",app="gadizone"\} (\d+)/m)) || 0;
+  const replicaReads = async (on = app) => (await metric(/^db_reads_total\{target="replica",app="gadizone"\} (\d+)/m, on)) || 0;
   /** The admin API's view of the brand (never cached, so every call reads the database). */
   const adminName = async (headers: Record<string, string>) => {
     const response = await app.inject({ method: 'GET', url: `/api/admin/brands/${brand.id}`, headers });
@@ -169,6 +169,32 @@ describe.skipIf(!canRunStreamingReplica)('reads on a streaming replica', () => {
     const before = await replicaReads();
     expect(await adminName(admin.headers)).toBe('Lagging Name');
     expect(await replicaReads()).toBeGreaterThan(before);
+  });
+
+  it.skipIf(!process.env.TEST_REDIS_URL)('refills another process from the primary after an admin write there, but not after its mere fills', async () => {
+    const shared = { redisUrl: process.env.TEST_REDIS_URL!, redisPrefix: uniqueRedisPrefix() };
+    const replicas = { urls: [pair.replicaUrl], maxLagMs: MAX_LAG_MS, checkIntervalMs: CHECK_INTERVAL_MS, stickyMs: STICKY_MS };
+    const [a, b] = await Promise.all([0, 1].map(() => buildApp({ config: testConfig(pair.primaryUrl, { ...shared, replicas }), logger: false })));
+    try {
+      await Promise.all([a!.ready(), b!.ready()]);
+      await replicaServing();
+      // A fill on A is announced on the bus (bentocache's "set"); it changes no data, so B keeps its replica.
+      expect((await a!.inject({ method: 'GET', url: '/api/brands?limit=2' })).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const before = await replicaReads(b);
+      await b!.inject({ method: 'GET', url: `/api/admin/brands/${brand.id}`, headers: admin.headers });
+      expect(await replicaReads(b)).toBeGreaterThan(before);
+
+      await pair.sql('replica', 'SELECT pg_wal_replay_pause()');
+      const version = (await a!.inject({ method: 'GET', url: `/api/admin/brands/${brand.id}`, headers: admin.headers })).json().data.version as number;
+      const saved = await a!.inject({ method: 'PATCH', url: `/api/admin/brands/${brand.id}`, headers: { ...admin.headers, 'if-match': `"v${version}"` }, payload: { name: 'Saved On A' } });
+      expect(saved.statusCode).toBe(200);
+      // Only the primary has the new name while replay is paused: B shows it once A's invalidation reaches it.
+      await until('B shows the name saved on A', async () => (await b!.inject({ method: 'GET', url: `/api/brands/${brand.slug}` })).json().data.name === 'Saved On A');
+    } finally {
+      await pair.sql('replica', 'SELECT pg_wal_replay_resume()');
+      await Promise.all([a!.close(), b!.close()]);
+    }
   });
 
   it('moves reads to the primary when the replica stops, without failing a request', async () => {

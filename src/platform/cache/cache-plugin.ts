@@ -16,7 +16,7 @@ import { createCacheStats } from './cache-stats.js';
 import { createHotTier } from './hot-tier.js';
 import { ipcBus } from './ipc-bus.js';
 import { redisBus } from './redis-bus.js';
-import { createResponseCache, type ResponseCache } from './response-cache.js';
+import { createResponseCache, isInvalidation, type ResponseCache } from './response-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,7 +76,9 @@ export const cachePlugin = fp<CachePluginOptions>(
     bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
     // Another process wrote: refill from the primary for a while, not from a replica that may lag the write.
-    bento.on('bus:message:received', () => app.readRouting.noteRemoteWrite());
+    bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => {
+      if (isInvalidation(message.type, message.keys)) app.readRouting.noteRemoteWrite();
+    });
     app.decorate('cache', cache);
     app.decorate<RedisClient | null>('cacheRedis', l2);
     app.addHook('onClose', async () => {

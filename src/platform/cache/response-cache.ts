@@ -49,6 +49,14 @@ const MAX_PLAIN_KEY_LENGTH = 200;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** Where bentocache keeps a tag's invalidation time (its tag system's key prefix), and for how long. */
 const TAG_KEY_PREFIX = '___bc:t:';
+
+/**
+ * True for a bus message that invalidates (a tag's time recorded, keys deleted or expired, all cleared);
+ * false for the `set` another process publishes on every fill, which changes no data.
+ */
+export function isInvalidation(type: string, keys: readonly string[]): boolean {
+  return type !== 'set' || keys.some((key) => key.startsWith(TAG_KEY_PREFIX));
+}
 const TAG_RECORD_MS = 10 * 24 * 3600 * 1000;
 
 const X_CACHE: Record<Exclude<Outcome, 'notModified'>, string> = { memory: 'HIT', l1: 'HIT', l2: 'HIT', miss: 'MISS', stale: 'STALE' };
