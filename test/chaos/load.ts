@@ -94,15 +94,16 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     clearTimeout(timer);
   };
   const probe = new Agent({ keepAlive: false });
+  let last: Answer | undefined;
   try {
     await until(
       async () => {
         if (child.exitCode !== null) throw new Error('exited');
-        const answer = await send(probe, port, { path: readyPath });
-        return 'status' in answer && answer.status === 200;
+        last = await send(probe, port, { path: readyPath });
+        return 'status' in last && last.status === 200;
       },
       READY_TIMEOUT_MS,
-      () => `server not ready:\n${output()}`,
+      () => `server not ready (last answer ${JSON.stringify(last).slice(0, 500)}):\n${output()}`,
     );
   } catch (error) {
     await stop();
