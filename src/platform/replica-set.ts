@@ -33,7 +33,10 @@ export interface ReplicaStatus {
 
 interface Replica {
   readonly name: string;
+  /** Reads. */
   readonly pool: pg.Pool;
+  /** Checks, on a connection of their own: a pool busy with reads does not make a replica look down. */
+  readonly probe: pg.Pool;
   status: ReplicaStatus;
 }
 
@@ -68,9 +71,11 @@ export function createReplicaSet({ config, pool, primary, onQuery, onChange }: R
   const replicas: Replica[] = config.urls.map((url) => ({
     name: replicaName(url),
     pool: createPool(url, replicaPool, 'gadizone-replica', onQuery ? { onQuery } : {}),
+    probe: createPool(url, { ...replicaPool, max: 1, min: 0 }, 'gadizone-replica-check'),
     status: { name: replicaName(url), state: 'starting', lagMs: null, detail: null },
   }));
-  for (const replica of replicas) replica.pool.on('error', () => undefined); // an idle connection lost: the next check says so
+  // An idle connection lost: the next check says so.
+  for (const replica of replicas) for (const pool of [replica.pool, replica.probe]) pool.on('error', () => undefined);
   let serving: Replica[] = [];
   let next = 0;
   let samples: WalSample[] = [];
@@ -94,7 +99,7 @@ export function createReplicaSet({ config, pool, primary, onQuery, onChange }: R
   async function checkReplica(replica: Replica): Promise<void> {
     try {
       const { rows } = await withTimeout(
-        replica.pool.query<{ standby: boolean; replayed: string | null }>('SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed'),
+        replica.probe.query<{ standby: boolean; replayed: string | null }>('SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed'),
         CHECK_TIMEOUT_MS,
       );
       const { standby, replayed } = rows[0]!;
@@ -151,7 +156,7 @@ export function createReplicaSet({ config, pool, primary, onQuery, onChange }: R
     async close(): Promise<void> {
       stopped = true;
       clearTimeout(timer);
-      await Promise.allSettled(replicas.map((r) => r.pool.end()));
+      await Promise.allSettled(replicas.flatMap((r) => [r.pool.end(), r.probe.end()]));
     },
   };
 }
