@@ -15,6 +15,11 @@ declare module 'fastify' {
 
 /** Label of requests that matched no route: one series for all of them, whatever the URL. */
 const UNMATCHED = 'unmatched';
+/**
+ * The website's catch-all GET route (src/web), which only renders the 404 page (or the API's JSON 404):
+ * counted as unmatched, so unknown URLs stay one series and never read as a real route.
+ */
+const CATCH_ALL_ROUTE = '/*';
 
 export const metricsPlugin = fp(
   async (app) => {
@@ -22,7 +27,8 @@ export const metricsPlugin = fp(
     app.decorate('metrics', metrics);
     joinClusterMetrics(metrics.registry);
     app.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? UNMATCHED;
+      const url = request.routeOptions.url;
+      const route = url === undefined || url === CATCH_ALL_ROUTE ? UNMATCHED : url;
       metrics.httpDuration.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
       if (reply.statusCode === 429) metrics.rateLimited.inc({ route });
       done();
