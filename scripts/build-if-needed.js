@@ -21,4 +21,5 @@ if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sourcesMs) process.exit(0);
 
 console.log('gadizone: building (sources changed since the last build)…');
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/copy-web-sources.js'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['-e', `require('node:fs').writeFileSync(${JSON.stringify(STAMP)}, new Date().toISOString())`]);

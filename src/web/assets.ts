@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 import { encodeBody, hashBody, type EncodedBody } from '../platform/cache/encoding.js';
-import { projectPath } from '../lib/paths.js';
 
 export const ISLANDS = ['autocomplete', 'emi', 'compare-picker'] as const;
 export type Island = (typeof ISLANDS)[number];
@@ -34,15 +34,18 @@ export interface SiteAssets {
   cssHash: string;
 }
 
-/** Client sources: in the source tree (tests, `npm run dev`, `npm start` from a checkout). */
-function clientDir(): string {
-  const dir = projectPath('src', 'web', 'client');
-  if (!existsSync(dir)) throw new Error(`client island sources not found in ${dir}: the pages bundle them at start`);
-  return dir;
+/**
+ * Client sources, beside this module: in src/ when run from the sources (tests, `npm run dev`), in dist/
+ * when built (the build copies them there: scripts/copy-web-sources.js), so an image without src/ works.
+ */
+function sourcePath(...segments: string[]): string {
+  const path = fileURLToPath(new URL(segments.join('/'), import.meta.url));
+  if (!existsSync(path)) throw new Error(`website sources not found at ${path}: the pages bundle them at start (run npm run build)`);
+  return path;
 }
 
 async function buildIslands(): Promise<Map<Island, string>> {
-  const dir = clientDir();
+  const dir = sourcePath('client');
   const result = await build({
     entryPoints: Object.fromEntries(ISLANDS.map((name) => [name, `${dir}/${name}.ts`])),
     bundle: true,
@@ -62,7 +65,7 @@ async function buildIslands(): Promise<Map<Island, string>> {
 }
 
 export async function buildSiteAssets(): Promise<SiteAssets> {
-  const [islands, cssSource] = await Promise.all([buildIslands(), readFile(projectPath('src', 'web', 'styles', 'site.css'), 'utf8')]);
+  const [islands, cssSource] = await Promise.all([buildIslands(), readFile(sourcePath('styles', 'site.css'), 'utf8')]);
   const files = new Map<string, BuiltAsset>();
   const islandUrls = {} as Record<Island, string>;
   for (const [name, code] of islands) {

@@ -21,15 +21,11 @@ export interface AdminAssets {
   styleUrl: string;
 }
 
-/**
- * The script's source. Beside this module when run from src/ (tsx, tests); compiled builds (dist/) do not
- * copy .js sources, so there it is read from the source tree the build came from.
- */
+/** The script's source, beside this module: in src/ (tsx, tests) or dist/ (the build copies it there). */
 function scriptSource(): string {
-  const candidates = [new URL('./client/admin.js', import.meta.url), new URL('../../../src/web/admin/client/admin.js', import.meta.url)];
-  const found = candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
-  if (found === undefined) throw new Error('admin pages: src/web/admin/client/admin.js not found');
-  return found;
+  const path = fileURLToPath(new URL('./client/admin.js', import.meta.url));
+  if (!existsSync(path)) throw new Error(`admin pages: ${path} not found (run npm run build)`);
+  return path;
 }
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, HASH_CHARS);
