@@ -44,6 +44,20 @@ function sendAsset(assets: SiteAssets, request: FastifyRequest<{ Params: { file:
   return reply.header('content-encoding', encoding).send(encoding === 'br' ? asset.body.br : asset.body.gzip);
 }
 
+/**
+ * Campaign and click-id parameters that ad platforms and newsletters append to links. They say nothing
+ * about the page, so they are dropped before validation: a marketing link never gets the 400 page, and
+ * the cache key (built from the validated query) stays the page's own. Any other unknown parameter is
+ * still a 400, so the key space stays bounded.
+ */
+const TRACKING_PARAM = /^(utm_[a-z_]+|gclid|gbraid|wbraid|dclid|fbclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl)$/;
+
+function dropTrackingParams(request: FastifyRequest): void {
+  const query = request.query;
+  if (query === null || typeof query !== 'object') return;
+  for (const key of Object.keys(query)) if (TRACKING_PARAM.test(key)) delete (query as Record<string, unknown>)[key];
+}
+
 export async function webPlugin(app: FastifyInstance): Promise<void> {
   const assets = await buildSiteAssets();
   const site: PageContext = { publicUrl: app.config.publicUrl.replace(/\/$/, ''), css: assets.css, islandUrls: assets.islandUrls };
@@ -53,6 +67,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('content-security-policy', csp);
   });
+  app.addHook('preValidation', async (request) => dropTrackingParams(request));
   await app.register(formbody);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -117,6 +117,14 @@ describe('errors', () => {
     },
   );
 
+  it('ignores campaign parameters (utm_*, gclid, fbclid) instead of refusing the link, and caches the page once', async () => {
+    const plain = await page('/cars/hyundai-creta');
+    const tagged = await page('/cars/hyundai-creta?utm_source=newsletter&utm_medium=email&gclid=abc123&fbclid=xyz');
+    expect(tagged.headers['x-cache']).toBe('HIT');
+    expect(tagged.body).toBe(plain.body);
+    await page('/cars?utm_campaign=diwali&bodyType=suv');
+  });
+
   it('keeps JSON errors under /api', async () => {
     const response = await get('/api/no-such-route');
     expect(response.statusCode).toBe(404);
