@@ -68,7 +68,7 @@ export function Layout({ ctx, meta, islands = [], children }: { ctx: PageContext
                 <li><a href="/news">News</a></li>
               </ul>
             </nav>
-            <form class="search" role="search" action="/search" method="get">
+            <form class="search" role="search" aria-label="Site search" action="/search" method="get">
               <label class="visually-hidden" for="q-top">Search cars</label>
               <input id="q-top" type="search" name="q" placeholder="Search cars, brands" maxLength={100} data-autocomplete="" />
               <button type="submit">Search</button>
