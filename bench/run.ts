@@ -5,6 +5,7 @@
  *   (b) cached: /api/brands, /api/models?page=1, /api/models/:slug (top 50), and the 304 path
  *   (c) uncached filtered lists on a 200,000-variant catalogue (every request a new cache key)
  *   (d) a realistic mix: 70% cached reads, 20% filtered lists and search, 5% compare, 5% writes
+ *   (e) cached HTML pages: home and the top 50 model pages (bench/pages.ts; alone: npm run bench:pages)
  * Loopback only, bounded in time. Writes bench/results/<date>-<mode>-w<N>.json and .md.
  *
  *   npm run bench                                              # embedded PostgreSQL, 1 process
@@ -20,6 +21,7 @@ import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpuMs, descendants, ensureDatabase, gadizone, gadizoneSync, pssKb, rssKb, stop, waitFor } from './lib.js';
 import { buildMix } from './mix.js';
+import { pageScenarios } from './pages.js';
 
 const { values } = parseArgs({
   options: { workers: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '100' } },
@@ -206,7 +208,7 @@ try {
   await waitFor(CEILING, 10_000);
   await waitFor(`${APP}/api/brands`, 180_000);
   await autocannon({ url: CEILING, connections: CONNECTIONS, duration: 2 });
-  for (const scenario of [...(await cachedScenarios()), uncached, mix]) {
+  for (const scenario of [...(await cachedScenarios()), ...(await pageScenarios(APP, load)), uncached, mix]) {
     const top = await ceiling();
     const row = await scenario();
     all.push({ ...row, ratio: row.rps / top.rps, ceilingRps: top.rps });
