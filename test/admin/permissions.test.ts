@@ -49,6 +49,7 @@ const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /api/admin/import': 'import',
   'GET /api/admin/jobs': 'jobs:manage',
   'POST /api/admin/jobs/:id/retry': 'jobs:manage',
+  'POST /api/admin/models/:id/images': 'catalogue:write',
   ...Object.fromEntries(
     Object.entries(RESOURCE_AREAS).flatMap(([path, area]) => {
       const base = `/api/admin/${path}`;
