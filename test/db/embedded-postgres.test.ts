@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/platform/embedded-postgres.js';
+import { freePort } from '../setup/redis-server.js';
 
-const PORT = 54000 + Math.floor(Math.random() * 900);
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -25,6 +25,8 @@ describe('embedded PostgreSQL', () => {
   it('runs a real PostgreSQL 15 and survives a crashed owner by stopping its stale server', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'gadizone-embedded-'));
     dirs.push(dataDir);
+    // From the kernel, not a random pick: a random port can collide with another test's server.
+    const PORT = await freePort();
     const log: string[] = [];
     const first = await startEmbeddedPostgres({ dataDir, port: PORT, log: (l) => log.push(l) });
     expect(await version(first.url)).toMatch(/^15\./);
