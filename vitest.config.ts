@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Every database test runs against the embedded PostgreSQL; when TEST_DATABASE_URL is set (CI), the same
@@ -8,8 +8,41 @@ import { defineConfig } from 'vitest/config';
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 const shared = { include, testTimeout: 30_000, hookTimeout: 300_000 };
 
-const projects = [{ test: { ...shared, name: 'embedded', globalSetup: ['test/setup/embedded.ts'] } }];
-if (process.env.TEST_DATABASE_URL) projects.push({ test: { ...shared, name: 'server', globalSetup: ['test/setup/server.ts'] } });
+/**
+ * Files whose subject does not depend on which PostgreSQL the project provides (a browser, Redis
+ * topologies, their own primary + replica pair, their own processes and servers, the load generator,
+ * image encoding, deployment files): they run once, in the embedded project, not again on the server.
+ */
+const ENGINE_INDEPENDENT = [
+  'test/web/browser.test.ts',
+  'test/web/a11y.test.ts',
+  'test/scale/replicas.test.ts',
+  'test/scale/redis-*.test.ts',
+  'test/loadtest/**',
+  'test/media/renditions.test.ts',
+  'test/chaos/**',
+  'test/cluster/**',
+  'test/deploy/**',
+];
+/** Three app processes sharing one database: on the server PostgreSQL when there is one (as deployed), else embedded. */
+const MULTI_INSTANCE = 'test/scale/multi-instance.test.ts';
+
+const withServer = Boolean(process.env.TEST_DATABASE_URL);
+const projects = [
+  {
+    test: {
+      ...shared,
+      name: 'embedded',
+      globalSetup: ['test/setup/embedded.ts'],
+      exclude: [...configDefaults.exclude, ...(withServer ? [MULTI_INSTANCE] : [])],
+    },
+  },
+];
+if (withServer) {
+  projects.push({
+    test: { ...shared, name: 'server', globalSetup: ['test/setup/server.ts'], exclude: [...configDefaults.exclude, ...ENGINE_INDEPENDENT] },
+  });
+}
 
 export default defineConfig({
   test: {
