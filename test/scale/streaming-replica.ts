@@ -11,11 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { loadConfig } from '../../src/config.js';
-import { runMigrations } from '../../src/db/migrate.js';
-import { seedCurated } from '../../src/db/seed/curated.js';
-import { createPool } from '../../src/platform/db.js';
 import { freePort } from '../setup/redis-server.js';
+import { migrateAndSeed } from '../setup/template.js';
 
 const run = promisify(execFile);
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -84,14 +81,7 @@ export async function startStreamingPair(): Promise<StreamingPair> {
     const admin = new pg.Client({ connectionString: primaryUrl.replace(/\/gadizone$/, '/postgres') });
     await admin.connect();
     await admin.query('CREATE DATABASE gadizone').finally(() => admin.end());
-    const pool = createPool(primaryUrl, { ...loadConfig({}).pool, statementTimeoutMs: 0 });
-    try {
-      await runMigrations(pool);
-      await seedCurated(pool);
-      await pool.query('ANALYZE');
-    } finally {
-      await pool.end();
-    }
+    await migrateAndSeed(primaryUrl);
     await pgTool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', join(dir, 'replica'), '-R', '-X', 'fetch', '-c', 'fast', '--no-sync', '--no-manifest']);
     await pgTool('pg_ctl', ['-D', join(dir, 'replica'), '-l', join(dir, 'replica.log'), '-w', '-t', String(START_TIMEOUT_S), 'start', '-o', server(replicaPort, '-c hot_standby=on')]);
     replicaRunning = true;

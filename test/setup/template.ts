@@ -24,7 +24,12 @@ export async function adminQuery(adminUrl: string, text: string): Promise<void> 
 export async function createTemplate(adminUrl: string, name: string): Promise<void> {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const pool = createPool(withDatabase(adminUrl, name), { ...loadConfig({}).pool, statementTimeoutMs: 0 });
+  await migrateAndSeed(withDatabase(adminUrl, name));
+}
+
+/** Applies the migrations to the database at `url`, loads the curated catalogue and analyses it. */
+export async function migrateAndSeed(url: string): Promise<void> {
+  const pool = createPool(url, { ...loadConfig({}).pool, statementTimeoutMs: 0 });
   try {
     await runMigrations(pool);
     await seedCurated(pool);

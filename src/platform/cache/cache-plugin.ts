@@ -74,9 +74,9 @@ export const cachePlugin = fp<CachePluginOptions>(
     const cache = createResponseCache({ bento, hot, stats, config: config.cache });
     // Create the store (and subscribe the bus) now, not on the first request.
     bento.use();
-    bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => cache.onRemoteChange(message.type, message.keys));
-    // Another process wrote: refill from the primary for a while, not from a replica that may lag the write.
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => {
+      cache.onRemoteChange(message.type, message.keys);
+      // Another process wrote: refill from the primary for a while, not from a replica that may lag the write.
       if (isInvalidation(message.type, message.keys)) app.readRouting.noteRemoteWrite();
     });
     app.decorate('cache', cache);

@@ -1,6 +1,8 @@
 /** The admin pages that are not one resource's list or form: login, dashboard, audit log, bulk import, image upload. */
 import { Alert, Notice, Page, type PageContext } from './layout.js';
 import type { LatestLead } from './dashboard-repository.js';
+import { IMPORT_ENTITIES } from '../../admin/import/importers.js';
+import { IMAGE_KINDS } from '../../admin/resources/specs/images.js';
 
 export interface LoginState {
   email: string;
@@ -176,9 +178,9 @@ export function ImportPage({ ctx }: { ctx: PageContext }) {
         <div>
           <label for="import-entity">What the rows are</label>
           <select id="import-entity" name="entity" required>
-            <option value="brands">brands</option>
-            <option value="models">models</option>
-            <option value="variants">variants</option>
+            {IMPORT_ENTITIES.map((entity) => (
+              <option value={entity}>{entity}</option>
+            ))}
           </select>
         </div>
         <div>
@@ -222,10 +224,9 @@ export function UploadPage({ ctx, model, error, notice }: { ctx: PageContext; mo
         <div>
           <label for="upload-kind">Kind</label>
           <select id="upload-kind" name="kind">
-            <option value="exterior">exterior</option>
-            <option value="interior">interior</option>
-            <option value="colour">colour</option>
-            <option value="detail">detail</option>
+            {IMAGE_KINDS.map((kind) => (
+              <option value={kind}>{kind}</option>
+            ))}
           </select>
         </div>
         <div>
