@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { MailMessage, Mailer } from '../src/content/newsletter/mailer.js';
 import { createPool } from '../src/platform/db.js';
-import { adminQuery, withDatabase } from './setup/template.js';
+import { adminQuery, dropDatabase, withDatabase } from './setup/template.js';
 
 export interface TestDatabase {
   url: string;
@@ -24,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: withDatabase(adminUrl, name),
     name,
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropDatabase(adminUrl, name),
   };
 }
 

@@ -21,6 +21,31 @@ export async function adminQuery(adminUrl: string, text: string): Promise<void> 
   }
 }
 
+/** How long a dropped test database's own closing connections get to go before they are terminated. */
+const CLOSING_CONNECTIONS_WAIT_MS = 3_000;
+const CLOSING_CONNECTIONS_POLL_MS = 25;
+
+/**
+ * Drops `name`. A pool's `end()` resolves before its sockets have closed; terminating those backends
+ * (WITH (FORCE)) at that moment sends the closing clients an error that nothing listens for any more.
+ * So wait, briefly, for the database's connections to leave on their own; force only what remains.
+ */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + CLOSING_CONNECTIONS_WAIT_MS;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (rows[0]!.n === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, CLOSING_CONNECTIONS_POLL_MS));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createTemplate(adminUrl: string, name: string): Promise<void> {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
