@@ -1,4 +1,4 @@
-import type { SortSpec } from '../../lib/pagination.js';
+import type { SortKind, SortSpec } from '../../lib/pagination.js';
 import type { Params } from '../../lib/sql.js';
 import { query, type Executor } from '../../platform/db.js';
 import type { CatalogueFilters, CatalogueSort } from '../filters.js';
@@ -22,7 +22,7 @@ const SUMMARY_COLUMNS = `t.id, t.slug, t.name, b.slug AS "brandSlug", b.name AS 
 
 const FROM = 'models t JOIN brands b ON b.id = t.brand_id';
 
-const sort = (column: string, direction: 'asc' | 'desc', kind: 'number' | 'string', field: keyof ModelRow): SortSpec => ({
+const sort = (column: string, direction: 'asc' | 'desc', kind: SortKind, field: keyof ModelRow): SortSpec => ({
   column,
   direction,
   kind,
@@ -30,11 +30,11 @@ const sort = (column: string, direction: 'asc' | 'desc', kind: 'number' | 'strin
 });
 
 const MODEL_SORTS: Record<CatalogueSort, SortSpec> = {
-  popularity: sort('t.popularity', 'desc', 'number', 'popularity'),
-  price: sort('t.price_sort_asc', 'asc', 'number', 'priceSortAsc'),
-  '-price': sort('t.price_sort_desc', 'desc', 'number', 'priceSortDesc'),
-  name: sort('t.name', 'asc', 'string', 'name'),
-  newest: sort('t.launch_date', 'desc', 'string', 'launchDate'),
+  popularity: sort('t.popularity', 'desc', 'smallint', 'popularity'),
+  price: sort('t.price_sort_asc', 'asc', 'integer', 'priceSortAsc'),
+  '-price': sort('t.price_sort_desc', 'desc', 'integer', 'priceSortDesc'),
+  name: sort('t.name', 'asc', 'text', 'name'),
+  newest: sort('t.launch_date', 'desc', 'date', 'launchDate'),
 };
 
 /** A model matches a variant-level filter (fuel, transmission, seats) when any of its variants does. */

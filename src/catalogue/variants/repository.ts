@@ -1,4 +1,4 @@
-import type { SortSpec } from '../../lib/pagination.js';
+import type { SortKind, SortSpec } from '../../lib/pagination.js';
 import type { Params } from '../../lib/sql.js';
 import { query, type Executor } from '../../platform/db.js';
 import type { CatalogueFilters, CatalogueSort } from '../filters.js';
@@ -21,7 +21,7 @@ const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, t.length_mm AS "lengthMm", t.width_m
 
 const FROM = 'variants t JOIN models m ON m.id = t.model_id JOIN brands b ON b.id = t.brand_id';
 
-const sort = (column: string, direction: 'asc' | 'desc', kind: 'number' | 'string', field: string): SortSpec => ({
+const sort = (column: string, direction: 'asc' | 'desc', kind: SortKind, field: string): SortSpec => ({
   column,
   direction,
   kind,
@@ -29,11 +29,11 @@ const sort = (column: string, direction: 'asc' | 'desc', kind: 'number' | 'strin
 });
 
 const VARIANT_SORTS: Record<CatalogueSort, SortSpec> = {
-  popularity: sort('t.popularity', 'desc', 'number', 'popularity'),
-  price: sort('t.price_inr', 'asc', 'number', 'priceInr'),
-  '-price': sort('t.price_inr', 'desc', 'number', 'priceInr'),
-  name: sort('t.search_name', 'asc', 'string', 'fullName'),
-  newest: sort('t.launch_date', 'desc', 'string', 'launchDate'),
+  popularity: sort('t.popularity', 'desc', 'smallint', 'popularity'),
+  price: sort('t.price_inr', 'asc', 'integer', 'priceInr'),
+  '-price': sort('t.price_inr', 'desc', 'integer', 'priceInr'),
+  name: sort('t.search_name', 'asc', 'text', 'fullName'),
+  newest: sort('t.launch_date', 'desc', 'date', 'launchDate'),
 };
 
 function variantConditions(f: CatalogueFilters, params: Params): string[] {

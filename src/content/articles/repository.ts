@@ -15,7 +15,7 @@ const SUMMARY_COLUMNS = `t.id, t.slug, t.title, t.summary, t.category, t.author,
 const NEWEST: SortSpec = {
   column: '(extract(epoch FROM t.published_at) * 1000000)::bigint',
   direction: 'desc',
-  kind: 'number',
+  kind: 'bigint',
   key: (row) => row.publishedUs as number,
 };
 
