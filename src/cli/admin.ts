@@ -10,7 +10,8 @@ import { hashPassword } from '../admin/auth/passwords.js';
 import { ROLES, type Role } from '../admin/permissions.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import { createPool } from '../platform/db.js';
+import { createAuthRepository } from '../admin/auth/repository.js';
+import { createPool, transaction } from '../platform/db.js';
 import { openDatabase } from './database.js';
 
 const USAGE = 'usage: gadizone admin create --email EMAIL [--role admin|editor|viewer] [--name NAME]\n       gadizone admin set-password --email EMAIL';
@@ -96,13 +97,20 @@ export async function adminCommand(args: string[]): Promise<number> {
       }
       console.log(`created ${values.role} #${rows[0]!.id} ${email}`);
     } else {
-      const { rowCount } = await pool.query(`UPDATE admin_users SET password_hash = $2, updated_at = now(), version = version + 1 WHERE lower(email) = $1`, [email, passwordHash]);
-      if (rowCount === 0) {
+      // A new password ends every session of the account: refresh tokens revoked, access tokens outdated
+      // (refused by every process within a second: the user-state cache's bound, see admin/auth/user-state.ts).
+      const changed = await transaction(pool, async (tx) => {
+        const { rows } = await tx.query<{ id: number }>(
+          `UPDATE admin_users SET password_hash = $2, updated_at = now(), version = version + 1 WHERE lower(email) = $1 RETURNING id`,
+          [email, passwordHash],
+        );
+        if (rows[0] !== undefined) await createAuthRepository(tx).signOutEverywhere(rows[0].id);
+        return rows.length > 0;
+      });
+      if (!changed) {
         console.error(`gadizone admin: no user ${email}`);
         return 1;
       }
-      // A new password ends every session of the account.
-      await pool.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND user_id = (SELECT id FROM admin_users WHERE lower(email) = $1)`, [email]);
       console.log(`password changed for ${email}; its sessions are signed out`);
     }
     return 0;

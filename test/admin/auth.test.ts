@@ -1,4 +1,5 @@
 /** Admin authentication: login, access tokens, refresh-token rotation with reuse detection, logout, cookie mode and CSRF. */
+import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSigner, hashToken } from '../../src/admin/auth/tokens.js';
@@ -102,7 +103,8 @@ describe('access tokens', () => {
   beforeAll(async () => {
     user = await createUser(t.app, 'viewer');
   });
-  const claims = () => ({ userId: user.id, email: user.email, role: user.role });
+  /** A session of its own (no refresh token family: never revoked) at the user's first session version. */
+  const claims = () => ({ userId: user.id, email: user.email, role: user.role, sessionId: randomUUID(), sessionVersion: 1 });
   const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
   it('are required', async () => {

@@ -12,6 +12,15 @@ export interface AdminUserRow {
   lastLoginAt: Date | null;
   disabledAt: Date | null;
   version: number;
+  sessionVersion: number;
+}
+
+/** What every admin request is judged by: the user's state now, and whether its session was signed out. */
+export interface SessionState {
+  role: Role;
+  disabled: boolean;
+  sessionVersion: number;
+  sessionRevoked: boolean;
 }
 
 export interface RefreshTokenRow {
@@ -24,7 +33,12 @@ export interface RefreshTokenRow {
 }
 
 const USER_COLUMNS = `id, email, password_hash AS "passwordHash", role, name, created_at AS "createdAt", last_login_at AS "lastLoginAt",
-  disabled_at AS "disabledAt", version`;
+  disabled_at AS "disabledAt", version, session_version AS "sessionVersion"`;
+
+// Two index probes: the primary key, and the partial index of revoked families (refresh_tokens_revoked_family_idx).
+const SESSION_STATE = `SELECT role, disabled_at IS NOT NULL AS disabled, session_version AS "sessionVersion",
+    EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $2 AND revoked_at IS NOT NULL) AS "sessionRevoked"
+  FROM admin_users WHERE id = $1`;
 
 export function createAuthRepository(db: Executor) {
   return {
@@ -36,6 +50,23 @@ export function createAuthRepository(db: Executor) {
     async findUserById(id: number, executor: Executor = db): Promise<AdminUserRow | null> {
       const rows = await query<AdminUserRow>(executor, `SELECT ${USER_COLUMNS} FROM admin_users WHERE id = $1`, [id]);
       return rows[0] ?? null;
+    },
+
+    /** Null when the user no longer exists. Read from the primary: a replica may not have the change yet. */
+    async findSessionState(userId: number, sessionId: string, executor: Executor = db): Promise<SessionState | null> {
+      const rows = await query<SessionState>(executor, SESSION_STATE, [userId, sessionId]);
+      return rows[0] ?? null;
+    },
+
+    /** Ends every session of the user: access tokens by their version, refresh tokens by revocation. */
+    async signOutEverywhere(userId: number, executor: Executor = db): Promise<void> {
+      // One statement, so there is never a moment with the version bumped and refresh tokens still valid.
+      await query(
+        executor,
+        `WITH revoked AS (UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
+         UPDATE admin_users SET session_version = session_version + 1 WHERE id = $1`,
+        [userId],
+      );
     },
 
     async touchLogin(id: number, executor: Executor = db): Promise<void> {
@@ -71,10 +102,6 @@ export function createAuthRepository(db: Executor) {
 
     async revokeFamily(familyId: string, executor: Executor = db): Promise<void> {
       await query(executor, 'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
-    },
-
-    async revokeUser(userId: number, executor: Executor = db): Promise<void> {
-      await query(executor, 'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
     },
   };
 }

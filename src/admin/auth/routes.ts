@@ -1,9 +1,9 @@
-/** POST /api/admin/auth/login, /refresh, /logout and GET /me. */
+/** POST /api/admin/auth/login, /refresh, /logout, /logout-everywhere and GET /me. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { errorResponses } from '../../lib/schemas.js';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from './auth-plugin.js';
+import { ACCESS_COOKIE, accessTokenOf, REFRESH_COOKIE } from './auth-plugin.js';
 import { LoginInput, MeBody, RefreshInput, SessionBody } from './schemas.js';
 import type { Session } from './service.js';
 import { ACCESS_TOKEN_TTL_S, REFRESH_TOKEN_TTL_S } from './tokens.js';
@@ -17,6 +17,10 @@ const client = (request: FastifyRequest) => ({ ip: request.ip, userAgent: reques
 const noBodyIsEmpty = async (request: FastifyRequest) => {
   request.body ??= {};
 };
+
+function clearCookies(reply: FastifyReply): FastifyReply {
+  return reply.clearCookie(ACCESS_COOKIE, { ...cookieOptions, path: '/' }).clearCookie(REFRESH_COOKIE, { ...cookieOptions, path: REFRESH_PATH });
+}
 
 function answer(reply: FastifyReply, session: Session, mode: 'token' | 'cookie') {
   reply.header('cache-control', 'no-store');
@@ -54,14 +58,34 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/admin/auth/logout',
-    { preValidation: noBodyIsEmpty, schema: { tags: ['admin'], summary: 'Sign out: revokes the session (refresh token family)', body: RefreshInput, response: { 204: { type: 'null' }, ...errorResponses(400, 403) } } },
+    {
+      preValidation: noBodyIsEmpty,
+      schema: {
+        tags: ['admin'],
+        summary: 'Sign out: revokes the session (refresh token family) of the refresh token sent, or of the access token, and so its access tokens',
+        body: RefreshInput,
+        response: { 204: { type: 'null' }, ...errorResponses(400, 403) },
+      },
+    },
     async (request, reply) => {
-      const fromCookie = request.body.refreshToken === undefined;
-      const token = request.body.refreshToken ?? request.cookies[REFRESH_COOKIE];
-      if (fromCookie && token !== undefined) app.checkOrigin(request);
-      if (token !== undefined) await app.auth.logout(token);
-      reply.clearCookie(ACCESS_COOKIE, { ...cookieOptions, path: '/' }).clearCookie(REFRESH_COOKIE, { ...cookieOptions, path: REFRESH_PATH });
-      return reply.code(204).send();
+      const refreshCookie = request.body.refreshToken === undefined ? request.cookies[REFRESH_COOKIE] : undefined;
+      const refreshToken = request.body.refreshToken ?? refreshCookie;
+      const access = accessTokenOf(request);
+      if (refreshCookie !== undefined || access?.fromCookie === true) app.checkOrigin(request);
+      await app.auth.logout({ ...(refreshToken === undefined ? {} : { refreshToken }), ...(access === undefined ? {} : { accessToken: access.token }) });
+      return clearCookies(reply).code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/admin/auth/logout-everywhere',
+    {
+      onRequest: app.authorize('content:read'),
+      schema: { tags: ['admin'], summary: 'Sign out every session of the signed-in user, on every device', response: { 204: { type: 'null' }, ...errorResponses(401, 403, 429) } },
+    },
+    async (request, reply) => {
+      await app.auth.logoutEverywhere(request.user!.userId);
+      return clearCookies(reply).header('cache-control', 'no-store').code(204).send();
     },
   );
 

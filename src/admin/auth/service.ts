@@ -2,11 +2,13 @@
  * Login, refresh-token rotation and logout. A refresh token can be used once: its use issues the next one
  * in the same family. Presenting a spent token means it was copied, so the whole family is revoked and
  * every holder must log in again. Failed logins feed the lockout (per account and per client IP).
+ * A family is a session: its access tokens carry its id, so revoking the family (logout, reuse) ends
+ * them too, on every process, through the user-state cache that `sessions.changed` drops.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { Role } from '../permissions.js';
-import type { AuthRepository } from './repository.js';
+import type { AdminUserRow, AuthRepository } from './repository.js';
 import type { Lockout } from './lockout.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { ACCESS_TOKEN_TTL_S, hashToken, newRefreshToken, REFRESH_TOKEN_TTL_S, type TokenSigner } from './tokens.js';
@@ -25,8 +27,13 @@ export interface Session {
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'email or password is wrong');
 
-export function createAuthService(users: AuthRepository, tokens: TokenSigner, lockout: Lockout) {
-  async function issue(user: { id: number; email: string; role: Session['user']['role']; name: string }, familyId: string, client: ClientInfo): Promise<Session> {
+/** Where a committed change to a user's sessions is announced (the user-state cache and its bus). */
+export interface SessionChanges {
+  changed(userId: number): Promise<void>;
+}
+
+export function createAuthService(users: AuthRepository, tokens: TokenSigner, lockout: Lockout, sessions: SessionChanges) {
+  async function issue(user: AdminUserRow, familyId: string, client: ClientInfo): Promise<Session> {
     const refreshToken = newRefreshToken();
     await users.insertRefreshToken({
       familyId,
@@ -36,7 +43,7 @@ export function createAuthService(users: AuthRepository, tokens: TokenSigner, lo
       userAgent: client.userAgent,
       ip: client.ip,
     });
-    const accessToken = await tokens.sign({ userId: user.id, email: user.email, role: user.role });
+    const accessToken = await tokens.sign({ userId: user.id, email: user.email, role: user.role, sessionId: familyId, sessionVersion: user.sessionVersion });
     return { accessToken, expiresIn: ACCESS_TOKEN_TTL_S, refreshToken, user: { id: user.id, email: user.email, role: user.role, name: user.name } };
   }
 
@@ -60,11 +67,13 @@ export function createAuthService(users: AuthRepository, tokens: TokenSigner, lo
       }
       if (stored.usedAt !== null || !(await users.spend(stored.id))) {
         await users.revokeFamily(stored.familyId);
+        await sessions.changed(stored.userId);
         throw new AppError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; every session from that login is now signed out');
       }
       const user = await users.findUserById(stored.userId);
       if (!user || user.disabledAt !== null) {
         await users.revokeFamily(stored.familyId);
+        await sessions.changed(stored.userId);
         throw new AppError('REFRESH_TOKEN_INVALID', 'the account is disabled');
       }
       return issue(user, stored.familyId, client);
@@ -76,10 +85,30 @@ export function createAuthService(users: AuthRepository, tokens: TokenSigner, lo
       return { id: user.id, email: user.email, role: user.role, name: user.name };
     },
 
-    /** Ends the session the token belongs to (its whole family); unknown tokens are ignored. */
-    async logout(refreshToken: string): Promise<void> {
-      const stored = await users.findRefreshToken(hashToken(refreshToken));
-      if (stored) await users.revokeFamily(stored.familyId);
+    /**
+     * Ends the session a refresh token or an access token belongs to (its whole family, so the access
+     * tokens issued in it stop working too); unknown or invalid tokens are ignored.
+     */
+    async logout({ refreshToken, accessToken }: { refreshToken?: string; accessToken?: string }): Promise<void> {
+      const ended = new Map<string, number>();
+      if (refreshToken !== undefined) {
+        const stored = await users.findRefreshToken(hashToken(refreshToken));
+        if (stored) ended.set(stored.familyId, stored.userId);
+      }
+      if (accessToken !== undefined) {
+        const claims = await tokens.verify(accessToken).catch(() => null);
+        if (claims) ended.set(claims.sessionId, claims.userId);
+      }
+      for (const [familyId, userId] of ended) {
+        await users.revokeFamily(familyId);
+        await sessions.changed(userId);
+      }
+    },
+
+    /** Ends every session of the user, on every device: refresh tokens revoked, access tokens outdated. */
+    async logoutEverywhere(userId: number): Promise<void> {
+      await users.signOutEverywhere(userId);
+      await sessions.changed(userId);
     },
   };
 }

@@ -1,6 +1,10 @@
 /**
- * Access tokens: HS256 JWTs (jose), 15 minutes, carrying the user id, email and role. Refresh tokens:
- * 32 random bytes, stored only as SHA-256 hashes, 30 days, rotated on every use within a family.
+ * Access tokens: HS256 JWTs (jose), 15 minutes, carrying the user id, email, the role at issue, the
+ * session (`sid`: the refresh-token family it was issued in) and the user's session version (`sv`).
+ * The role in a token is informational: every request is authorised with the user's current role,
+ * disabled flag and session version (user-state.ts), so a signed token cannot outlive a demotion, a
+ * disable, a password change or a sign-out. Refresh tokens: 32 random bytes, stored only as SHA-256
+ * hashes, 30 days, rotated on every use within a family.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -16,13 +20,19 @@ export interface AccessClaims {
   userId: number;
   email: string;
   role: Role;
+  /** The refresh-token family (a uuid) this token was issued in: logging that session out revokes it. */
+  sessionId: string;
+  /** admin_users.session_version when issued: a token older than the current one is refused. */
+  sessionVersion: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createTokenSigner(secret: string) {
   const key = new TextEncoder().encode(secret);
   return {
     async sign(claims: AccessClaims, nowS = Math.floor(Date.now() / 1000)): Promise<string> {
-      return new SignJWT({ email: claims.email, role: claims.role })
+      return new SignJWT({ email: claims.email, role: claims.role, sid: claims.sessionId, sv: claims.sessionVersion })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(String(claims.userId))
         .setIssuer(ISSUER)
@@ -36,8 +46,11 @@ export function createTokenSigner(secret: string) {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
         const userId = Number(payload.sub);
-        if (!Number.isSafeInteger(userId) || typeof payload.email !== 'string' || typeof payload.role !== 'string') throw new Error('claims');
-        return { userId, email: payload.email, role: payload.role as Role };
+        const { email, role, sid, sv } = payload;
+        if (!Number.isSafeInteger(userId) || typeof email !== 'string' || typeof role !== 'string') throw new Error('claims');
+        // Tokens issued before sessions were versioned lack these: refused, so the holder refreshes.
+        if (typeof sid !== 'string' || !UUID.test(sid) || typeof sv !== 'number' || !Number.isSafeInteger(sv)) throw new Error('claims');
+        return { userId, email, role: role as Role, sessionId: sid, sessionVersion: sv };
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
         throw new AppError('UNAUTHENTICATED', 'the access token is not valid');

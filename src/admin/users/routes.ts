@@ -1,7 +1,8 @@
 /**
  * /api/admin/users (admins only): list, create (password policy applies), change role or name, disable
- * and enable. Disabling signs the user out everywhere (refresh tokens revoked; access tokens lapse
- * within 15 minutes). An admin cannot disable or demote themself, so there is always one admin left.
+ * and enable. A role change or a disable signs the user out everywhere at once: refresh tokens revoked,
+ * the session version bumped (so every access token of theirs is refused on its next request, on every
+ * process). Nobody changes their own role or disabled flag, so there is always one admin left (guards.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
@@ -10,12 +11,14 @@ import { buildPagination } from '../../lib/pagination.js';
 import { errorResponses, ListOf, One, PagingQuery, StringEnum } from '../../lib/schemas.js';
 import { plainText } from '../../content/text.js';
 import { checkPassword } from '../auth/password-policy.js';
+import { createAuthRepository } from '../auth/repository.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ROLES } from '../permissions.js';
 import { translateDatabaseError } from '../resources/resource-repository.js';
 import { requestedVersion } from '../resources/resource-routes.js';
 import { nothingToChange } from '../resources/resource-service.js';
 import { adminWrite } from '../write.js';
+import { lockUserChanges, refuseSelfAccessChange } from './guards.js';
 
 const User = Type.Object({
   id: Type.Integer(),
@@ -41,6 +44,7 @@ function translateUserError(error: unknown): never {
 }
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const sessions = createAuthRepository(app.pg);
   const find = async (executor: { query: typeof app.pg.query }, id: number, lock = false) =>
     (await executor.query<UserView>(`SELECT ${COLUMNS} FROM admin_users WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0] ?? null;
 
@@ -71,6 +75,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const passwordHash = await hashPassword(request.body.password);
       const name = plainText('name', request.body.name ?? '');
       const user = await adminWrite(app, request, async (tx, effects) => {
+        await lockUserChanges(tx, request.user!);
         const { rows } = await tx
           .query<UserView>(`INSERT INTO admin_users (email, password_hash, role, name) VALUES (lower($1), $2, $3, $4) RETURNING ${COLUMNS}`, [request.body.email, passwordHash, request.body.role, name])
           .catch(translateUserError);
@@ -99,13 +104,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: bodyVersion, ...change } = request.body;
       if (Object.keys(change).length === 0) throw nothingToChange('user');
       const version = requestedVersion(request, bodyVersion);
-      const isSelf = id === request.user!.userId;
-      if (isSelf && (request.body.disabled === true || (request.body.role !== undefined && request.body.role !== 'admin'))) {
-        throw new AppError('FORBIDDEN', 'you cannot disable or demote yourself; ask another admin');
-      }
+      const actor = request.user!;
+      let signedOut = false;
       const user = await adminWrite(app, request, async (tx, effects) => {
+        await lockUserChanges(tx, actor);
         const before = await find(tx, id, true);
         if (!before) throw new AppError('NOT_FOUND', `no user with id ${id}`);
+        if (id === actor.userId) refuseSelfAccessChange(change, before);
         if (before.version !== version) throw new AppError('VERSION_CONFLICT', `the user was changed meanwhile (now version ${before.version})`);
         const { rows } = await tx.query<UserView>(
           `UPDATE admin_users SET role = coalesce($2, role), name = coalesce($3, name),
@@ -115,10 +120,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           [id, request.body.role ?? null, request.body.name === undefined ? null : plainText('name', request.body.name), request.body.disabled ?? null],
         );
         const after = rows[0]!;
-        if ((after.disabledAt !== null && before.disabledAt === null) || after.role !== before.role) await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
+        signedOut = (after.disabledAt !== null && before.disabledAt === null) || after.role !== before.role;
+        if (signedOut) await sessions.signOutEverywhere(id, tx);
         effects.audit({ action: request.body.disabled === true ? 'disable' : request.body.disabled === false ? 'enable' : 'update', entity: 'user', entityId: String(id), before, after });
         return after;
       });
+      // Committed: every process drops what it knew of the user, so their next request is judged afresh.
+      if (signedOut) await app.adminUserState.changed(id);
       return { data: user };
     },
   );

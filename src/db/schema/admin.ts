@@ -19,6 +19,11 @@ export const adminUsers = pgTable(
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
+    /**
+     * Access tokens carry the value current when they were issued; one older than this is refused. Bumped
+     * when the role changes, the account is disabled, the password changes, or on "sign out everywhere".
+     */
+    sessionVersion: integer('session_version').notNull().default(1),
   },
   (t) => [uniqueIndex('admin_users_email_key').on(sql`lower(${t.email})`)],
 );
@@ -39,7 +44,13 @@ export const refreshTokens = pgTable(
     userAgent: text('user_agent'),
     ip: text('ip'),
   },
-  (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_family_idx').on(t.familyId), index('refresh_tokens_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.userId),
+    // Every admin request asks whether its session (family) was revoked: one probe of this small index.
+    index('refresh_tokens_revoked_family_idx').on(t.familyId).where(sql`revoked_at IS NOT NULL`),
+  ],
 );
 
 export const auditLog = pgTable(
