@@ -70,8 +70,14 @@ export interface RateLimitConfig {
   readonly bulk: RateLimitRule;
   /** Newsletter sign-ups per email address. Default 1 per hour. */
   readonly newsletter: RateLimitRule;
+  /** Newsletter sign-ups per client IP (API and page form together: each one mails a stranger). Default 5 per hour. */
+  readonly newsletterIp: RateLimitRule;
   /** Leads per client IP. Default 10 per hour. */
   readonly leads: RateLimitRule;
+  /** Leads per phone number (a dealer calls it): API and page form together. Default 5 per 24 hours. */
+  readonly leadsPhone: RateLimitRule;
+  /** Analytics events per client IP, each event of a batch one point. Default 600 per 10 min. */
+  readonly events: RateLimitRule;
   /** Client addresses or CIDR ranges never limited (monitoring, your own load tests). Default none. */
   readonly allowlist: readonly string[];
 }
@@ -468,7 +474,10 @@ export function loadConfig(env: Env = process.env): Config {
     modify: read.rate('RATE_LIMIT_MODIFY', { points: 20, durationS: 60 }),
     bulk: read.rate('RATE_LIMIT_BULK', { points: 10, durationS: 3_600 }),
     newsletter: read.rate('RATE_LIMIT_NEWSLETTER', { points: 1, durationS: 3_600 }),
+    newsletterIp: read.rate('RATE_LIMIT_NEWSLETTER_IP', { points: 5, durationS: 3_600 }),
     leads: read.rate('RATE_LIMIT_LEADS', { points: 10, durationS: 3_600 }),
+    leadsPhone: read.rate('RATE_LIMIT_LEADS_PHONE', { points: 5, durationS: 86_400 }),
+    events: read.rate('RATE_LIMIT_EVENTS', { points: 600, durationS: 600 }),
     allowlist: Object.freeze(read.list('RATE_LIMIT_ALLOWLIST')),
   };
   const jwtSecret = read.secret('JWT_SECRET', databaseUrl === null);

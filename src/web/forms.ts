@@ -11,7 +11,9 @@ import addFormats from 'ajv-formats';
 import { AppError } from '../errors.js';
 import { SlugParams } from '../lib/schemas.js';
 import { LeadInput } from '../content/leads/schemas.js';
+import { spendLeadBudget } from '../content/leads/limits.js';
 import { createLeadService } from '../content/leads/service.js';
+import { spendSubscribeBudget } from '../content/newsletter/limits.js';
 import { createNewsletterService } from '../content/newsletter/service.js';
 import { SubscribeInput } from '../content/newsletter/schemas.js';
 import { setFlash, type FlashCode } from './flash.js';
@@ -45,7 +47,7 @@ async function withinLimit(consume: () => Promise<void>): Promise<boolean> {
 export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ajv = new Ajv({ allErrors: false, coerceTypes: false });
   addFormats.default(ajv);
-  const validLead = ajv.compile(LeadInput);
+  const validLead = ajv.compile<LeadInput>(LeadInput);
   const validSubscription = ajv.compile(SubscribeInput);
   const leads = createLeadService(app.pg);
   const newsletter = createNewsletterService(app.pg, () => app.outbox.drainNow());
@@ -60,7 +62,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (value) input[field] = value;
     }
     if (!validLead(input)) return redirectWith(reply, 'lead-invalid', `${back}#enquiry-form`);
-    if (!(await withinLimit(() => app.rateLimit.consume(request, reply, 'leads', request.ip)))) return redirectWith(reply, 'lead-limited', `${back}#enquiry-form`);
+    if (!(await withinLimit(() => spendLeadBudget(app.rateLimit, request, reply, input.phone)))) return redirectWith(reply, 'lead-limited', `${back}#enquiry-form`);
     try {
       await leads.create(input as LeadInput, undefined);
     } catch (error) {
@@ -77,8 +79,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const back = request.body.back !== undefined && SAFE_BACK.test(request.body.back) ? request.body.back : '/';
     const input = { email: request.body.email.trim(), source: 'site-footer' };
     if (!validSubscription(input)) return redirectWith(reply, 'newsletter-invalid', back);
-    const email = input.email.toLowerCase();
-    if (!(await withinLimit(() => app.rateLimit.consume(request, reply, 'newsletter', email)))) return redirectWith(reply, 'newsletter-limited', back);
+    if (!(await withinLimit(() => spendSubscribeBudget(app.rateLimit, request, reply, input.email)))) return redirectWith(reply, 'newsletter-limited', back);
     await newsletter.subscribe(input, undefined);
     return redirectWith(reply, 'newsletter-sent', back);
   });

@@ -21,7 +21,7 @@ const ROOMY: RateLimitRule = { points: 1_000, durationS: 60 };
 /** Every tier on, roomy budgets, except those given. */
 function limits(overrides: Partial<RateLimitConfig>): RateLimitConfig {
   const base = loadConfig({}).rateLimits;
-  return { ...base, enabled: true, auth: ROOMY, public: ROOMY, modify: ROOMY, bulk: ROOMY, newsletter: ROOMY, leads: ROOMY, ...overrides };
+  return { ...base, enabled: true, auth: ROOMY, public: ROOMY, modify: ROOMY, bulk: ROOMY, newsletter: ROOMY, newsletterIp: ROOMY, leads: ROOMY, leadsPhone: ROOMY, events: ROOMY, ...overrides };
 }
 
 /** Redis counters under a key prefix of this test's own when TEST_REDIS_URL is set; in-process counters otherwise. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../lib/schemas.js';
 import { isRetry, readIdempotencyKey } from '../../platform/idempotency.js';
+import { spendLeadBudget } from './limits.js';
 import { LeadInput, LeadReceipt } from './schemas.js';
 import { createLeadService } from './service.js';
 
@@ -20,7 +21,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = readIdempotencyKey(request.headers['idempotency-key']);
-      if (!(await isRetry(app.pg, 'leads', key))) await app.rateLimit.consume(request, reply, 'leads', request.ip);
+      if (!(await isRetry(app.pg, 'leads', key))) await spendLeadBudget(app.rateLimit, request, reply, request.body.phone);
       const result = await leads.create(request.body, key);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(result.body as LeadReceipt);

@@ -7,7 +7,8 @@ import type { LeadInput, LeadReceipt } from './schemas.js';
 
 const unknownReference = (field: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ in: 'body', field, message }]);
 
-const normalisePhone = (phone: string) => `+91${phone.replace(/[^0-9]/g, '').slice(-10)}`;
+/** The number as stored and counted: +91 and the last 10 digits, whatever spacing or prefix was typed. */
+export const normalisePhone = (phone: string) => `+91${phone.replace(/[^0-9]/g, '').slice(-10)}`;
 
 export function createLeadService(pool: pg.Pool) {
   const leads = createLeadRepository(pool);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../lib/schemas.js';
 import { isRetry, readIdempotencyKey } from '../../platform/idempotency.js';
+import { spendSubscribeBudget } from './limits.js';
 import { ConfirmInput, ConfirmReceipt, SubscribeInput, SubscribeReceipt } from './schemas.js';
 import { createNewsletterService } from './service.js';
 
@@ -20,7 +21,7 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = readIdempotencyKey(request.headers['idempotency-key']);
-      if (!(await isRetry(app.pg, 'newsletter', key))) await app.rateLimit.consume(request, reply, 'newsletter', request.body.email.trim().toLowerCase());
+      if (!(await isRetry(app.pg, 'newsletter', key))) await spendSubscribeBudget(app.rateLimit, request, reply, request.body.email);
       const result = await newsletter.subscribe(request.body, key);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(202).send(result.body as typeof SubscribeReceipt.static);

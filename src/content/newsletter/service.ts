@@ -9,6 +9,7 @@ import { AppError } from '../../errors.js';
 import { query } from '../../platform/db.js';
 import { idempotentWrite } from '../../platform/idempotency.js';
 import { enqueueJob } from '../../platform/jobs/define-job.js';
+import { normaliseEmail } from './limits.js';
 import { confirmationMailJob, hashToken, mailMarker, TOKEN_TTL_HOURS } from './jobs.js';
 import type { SubscribeInput, SubscribeReceipt } from './schemas.js';
 
@@ -22,7 +23,7 @@ const RECEIPT: SubscribeReceipt = {
 export function createNewsletterService(pool: pg.Pool, drainOutbox: () => Promise<unknown>) {
   return {
     async subscribe(input: SubscribeInput, idempotencyKey: string | undefined) {
-      const email = input.email.trim().toLowerCase();
+      const email = normaliseEmail(input.email);
       const nonce = randomBytes(18).toString('base64url');
       let queued = false;
       const result = await idempotentWrite(pool, 'newsletter', idempotencyKey, { ...input, email }, async (client) => {

@@ -1,8 +1,11 @@
 /**
  * Rate limits by tier (config.rateLimits): `public` on every public API request, keyed by client IP
  * (Fastify's `request.ip`, which honours TRUST_PROXY and nothing else); the others are consumed by the
- * routes they guard (`app.rateLimit.consume(...)`): `auth` per IP on login, `leads` per IP,
- * `newsletter` per email address, `modify` and `bulk` per signed-in user. Answers carry
+ * routes they guard (`app.rateLimit.consume(...)`): `auth` per IP on login, `leads` per IP and `leadsPhone`
+ * per phone number, `newsletterIp` per IP and `newsletter` per email address, `events` per IP (a point per
+ * event), `modify` and `bulk` per signed-in user. A page form spends the same budgets under the same keys
+ * as its API route, so alternating between them gains nothing. Per-IP keys come from `clientKey` (an IPv6
+ * client is its /64). Answers carry
  * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a refusal is a 429 with `Retry-After`.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +16,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config, RateLimitConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
 import { closeRedis, createRedis, redisTarget, waitForRedis, type RedisClient } from '../redis.js';
+import { clientKey } from './client-key.js';
 import { createLimiterStore, type LimiterStore } from './limiters.js';
 
 export type RateLimitTier = Exclude<keyof RateLimitConfig, 'enabled' | 'allowlist'>;
@@ -33,8 +37,8 @@ const UNCOUNTED_PREFIXES = ['/api/monitoring/', '/api/docs', '/api/admin/'];
 const REDIS_STARTUP_WAIT_MS = 3_000;
 
 export interface RateLimiter {
-  /** Counts one request of `tier` for `key`; throws a 429 AppError (headers set on `reply`) when over. */
-  consume(request: FastifyRequest, reply: FastifyReply, tier: RateLimitTier, key: string): Promise<void>;
+  /** Counts `points` (default 1) of `tier` for `key`; throws a 429 AppError (headers set on `reply`) when over. */
+  consume(request: FastifyRequest, reply: FastifyReply, tier: RateLimitTier, key: string, points?: number): Promise<void>;
   /** The limiters themselves, for lockout counters that are not request tiers. */
   store: LimiterStore;
   exempt(ip: string): boolean;
@@ -85,11 +89,11 @@ export function createRateLimiter(config: Config['rateLimits'], store: LimiterSt
     store,
     exempt,
     internalHeaders: Object.freeze({ [INTERNAL_HEADER]: internalKey }),
-    async consume(request, reply, tier, key) {
+    async consume(request, reply, tier, key, points = 1) {
       if (!config.enabled || exempt(request.ip) || request.headers[INTERNAL_HEADER] === internalKey) return;
       const rule = config[tier];
       try {
-        setHeaders(reply, rule.points, await store.limiter(tier, rule).consume(key));
+        setHeaders(reply, rule.points, await store.limiter(tier, rule).consume(key, points));
       } catch (outcome) {
         if (!(outcome instanceof RateLimiterRes)) {
           // The shared counters are unreachable and there is no insurance (cluster primary gone): let it through.
@@ -119,7 +123,7 @@ export const rateLimitPlugin = fp<{ config: Config }>(
     app.addHook('onRequest', async (request, reply) => {
       const url = request.routeOptions.url;
       if (url === undefined || !url.startsWith('/api/') || UNCOUNTED_PREFIXES.some((prefix) => url.startsWith(prefix))) return;
-      await limiter.consume(request, reply, 'public', request.ip);
+      await limiter.consume(request, reply, 'public', clientKey(request.ip));
     });
     app.addHook('onClose', async () => {
       if (redis !== null) await closeRedis(redis);
