@@ -1,15 +1,17 @@
 /**
- * Popular comparisons from compare events: the most compared sets of models become popular_comparisons
+ * Popular comparisons from compare events: the sets of models compared by the most distinct visitors (one
+ * per client address and UTC day, see roll-up.ts, so one client cannot push a set) become popular_comparisons
  * rows with source 'analytics', listed after the editors' rows (position ANALYTICS_POSITION_BASE + rank).
  * Curated rows (source 'editor') are never written: a set an editor already lists, or listed and deleted,
  * is left out. Analytics rows that fall out of the top are deleted; the rest get their new score and rank.
  */
 import type pg from 'pg';
 
+/** This UTC day and the 29 before it. */
 export const COMPARISONS_WINDOW_DAYS = 30;
 /** Analytics rows kept at most. */
 const TOP_COMPARISONS = 12;
-/** A set compared fewer times than this in the window is noise, not popularity. */
+/** A set compared by fewer visitors (visitor-days) than this in the window is noise, not popularity. */
 const MIN_COMPARES = 3;
 /** Editors' positions are small numbers; computed rows follow them in rank order. */
 const ANALYTICS_POSITION_BASE = 1_000;
@@ -72,7 +74,7 @@ async function topSets(tx: pg.PoolClient, now: Date): Promise<Candidate[]> {
     `WITH counted AS (
        SELECT model_ids, sum(compares)::int AS compares
          FROM analytics_compare_hourly
-        WHERE hour >= $1::timestamptz - interval '${COMPARISONS_WINDOW_DAYS} days' AND hour <= $1
+        WHERE hour >= date_trunc('day', $1::timestamptz - interval '${COMPARISONS_WINDOW_DAYS - 1} days', 'UTC') AND hour <= $1
         GROUP BY model_ids HAVING sum(compares) >= $2
      ), curated AS (
        SELECT array_agg(cm.model_id ORDER BY cm.model_id) AS model_ids

@@ -9,9 +9,22 @@ export interface EventRecord {
   variant: string | null;
   /** compare: the variant slugs, comma-separated. */
   variants: string | null;
+  /** The server's visitor key (visitor-key.ts): what the roll-up counts. */
+  visitor: string;
+  /** The client's own session id, kept for analysis; never counted (a client can make up any number). */
   sessionId: string | null;
   receivedAt: Date;
 }
+
+/**
+ * analytics_events.session_id holds `<visitor>` or `<visitor>.<sessionId>` (a session id never holds a
+ * dot), so the roll-up can count visitors without a column of their own: `split_part(session_id, '.', 1)`.
+ * Rows written before visitor keys hold the client's session id alone (or null), and count as one visitor
+ * per session id (or per event).
+ */
+export const storedSession = (event: Pick<EventRecord, 'visitor' | 'sessionId'>) => (event.sessionId === null ? event.visitor : `${event.visitor}.${event.sessionId}`);
+/** The visitor of a stored event, in SQL, for a table aliased `e`. */
+export const VISITOR_SQL = `coalesce(split_part(e.session_id, '.', 1), 'event:' || e.id)`;
 
 /**
  * A whole batch in one statement of constant text (so it is prepared once per connection): one array per
@@ -44,6 +57,7 @@ export interface TrendingRow {
   priceMinInr: number | null;
   priceMaxInr: number | null;
   score: number;
+  visitors: number;
 }
 
 export function createAnalyticsRepository(db: Executor) {
@@ -58,7 +72,7 @@ export function createAnalyticsRepository(db: Executor) {
         columns[2].push(e.model);
         columns[3].push(e.variant);
         columns[4].push(e.variants);
-        columns[5].push(e.sessionId);
+        columns[5].push(storedSession(e));
         columns[6].push(e.receivedAt.toISOString());
       }
       await query(executor, INSERT_EVENTS, columns);
@@ -68,7 +82,8 @@ export function createAnalyticsRepository(db: Executor) {
       return query<TrendingRow>(
         executor,
         `SELECT m.slug, m.name, b.slug AS "brandSlug", b.name AS "brandName", m.body_type AS "bodyType",
-                m.price_min_inr AS "priceMinInr", m.price_max_inr AS "priceMaxInr", t.score
+                m.price_min_inr AS "priceMinInr", m.price_max_inr AS "priceMaxInr", t.score,
+                t.page_views + t.compares + t.lead_form_opens AS visitors
            FROM trending_models t
            JOIN models m ON m.id = t.model_id AND m.deleted_at IS NULL
            JOIN brands b ON b.id = m.brand_id

@@ -29,7 +29,9 @@ export const EventInput = Type.Object(
         description: `compare only (and required there): the ${MIN_COMPARED} to ${MAX_COMPARED} compared variant slugs`,
       }),
     ),
-    sessionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 64, description: 'an opaque visitor-session id' })),
+    sessionId: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 64, description: 'an opaque visitor-session id (stored; trending counts visitors by client address, not by this)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -67,7 +69,12 @@ export const TrendingModel = Type.Object({
   bodyType: Type.String(),
   priceMinInr: Type.Union([Type.Integer(), Type.Null()]),
   priceMaxInr: Type.Union([Type.Integer(), Type.Null()]),
-  score: Type.Integer({ description: 'weighted page views, compares and lead-form opens over the last 7 days' }),
+  score: Type.Integer({
+    description:
+      'what the list is ranked by: distinct visitors over the last 7 days (a visitor counts once per model and UTC day), ' +
+      'each weighted by the most telling thing they did: asked for a quote 5, compared 3, viewed 1',
+  }),
+  visitors: Type.Integer({ description: 'distinct visitors over the last 7 days (a visitor on two days counts twice)' }),
 });
 export type TrendingModel = Static<typeof TrendingModel>;
 

@@ -14,8 +14,8 @@ function checkEvent(event: EventInput, field: string): ErrorDetail | null {
   return null;
 }
 
-/** Validated events → buffered records, all received at `receivedAt`; a 400 names every bad event. */
-export function toEventRecords(events: EventsBody, receivedAt: Date): EventRecord[] {
+/** Validated events → buffered records, all from `visitor` (visitor-key.ts) at `receivedAt`; a 400 names every bad event. */
+export function toEventRecords(events: EventsBody, receivedAt: Date, visitor: string): EventRecord[] {
   const problems = events.map((event, i) => checkEvent(event, `${i}.`)).filter((problem): problem is ErrorDetail => problem !== null);
   if (problems.length > 0) {
     throw new AppError('VALIDATION_FAILED', `invalid body fields: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
@@ -26,6 +26,7 @@ export function toEventRecords(events: EventsBody, receivedAt: Date): EventRecor
     model: event.model ?? null,
     variant: event.variant ?? null,
     variants: event.variants?.join(',') ?? null,
+    visitor,
     sessionId: event.sessionId ?? null,
     receivedAt,
   }));
@@ -45,6 +46,7 @@ export function createTrendingService(analytics: AnalyticsRepository) {
           priceMinInr: row.priceMinInr,
           priceMaxInr: row.priceMaxInr,
           score: row.score,
+          visitors: row.visitors,
         })),
       };
     },

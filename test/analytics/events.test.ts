@@ -18,8 +18,8 @@ afterAll(() => t.close());
 
 const session = () => `s${randomBytes(6).toString('hex')}`;
 
-async function post(payload: unknown, app = t.app) {
-  const response = await app.inject({ method: 'POST', url: '/api/events', payload: payload as object });
+async function post(payload: unknown, app = t.app, remoteAddress = '127.0.0.1') {
+  const response = await app.inject({ method: 'POST', url: '/api/events', payload: payload as object, remoteAddress });
   return { status: response.statusCode, body: response.json() };
 }
 
@@ -27,8 +27,10 @@ async function sql<Row>(text: string, values: unknown[] = []): Promise<Row[]> {
   return (await t.app.pg.query(text, values)).rows as Row[];
 }
 
+/** session_id holds `<visitor key>.<the client's session id>` (rows inserted here by hand: the session id alone). */
+const OF_SESSION = `(session_id = $1 OR split_part(session_id, '.', 2) = $1)`;
 const countSession = async (sessionId: string) =>
-  (await sql<{ n: number }>('SELECT count(*)::int AS n FROM analytics_events WHERE session_id = $1', [sessionId]))[0]!.n;
+  (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM analytics_events WHERE ${OF_SESSION}`, [sessionId]))[0]!.n;
 
 describe('POST /api/events', () => {
   it('answers 202 for one event and for a batch', async () => {
@@ -43,11 +45,13 @@ describe('POST /api/events', () => {
     expect(batch).toEqual({ status: 202, body: { data: { accepted: 3, dropped: 0 } } });
 
     await t.app.analytics.flush();
-    const rows = await sql<{ type: string; path: string | null; modelId: number | null }>(
-      'SELECT type, path, model_id AS "modelId" FROM analytics_events WHERE session_id = $1 ORDER BY id',
+    const rows = await sql<{ type: string; path: string | null; modelId: number | null; session: string }>(
+      `SELECT type, path, model_id AS "modelId", session_id AS session FROM analytics_events WHERE ${OF_SESSION} ORDER BY id`,
       [sessionId],
     );
     expect(rows.map((r) => r.type)).toEqual(['page_view', 'page_view', 'lead_form_open', 'compare']);
+    // The server's visitor key, then the client's session id.
+    expect(rows[0]!.session).toMatch(new RegExp(`^[A-Za-z0-9_-]{22}\\.${sessionId}$`));
     expect(rows[0]!.path).toBe('/cars/hyundai-creta');
     expect(rows[0]!.modelId).toEqual(expect.any(Number));
     expect(rows[3]!.modelId).toBeNull();
@@ -87,7 +91,7 @@ describe('POST /api/events', () => {
     expect(writes).toBeLessThanOrEqual(6);
     // The database's own view: every INSERT is a transaction, and its rows share its xmin.
     const [inserts] = await sql<{ statements: number }>(
-      'SELECT count(DISTINCT xmin::text)::int AS statements FROM analytics_events WHERE session_id = $1',
+      `SELECT count(DISTINCT xmin::text)::int AS statements FROM analytics_events WHERE ${OF_SESSION}`,
       [sessionId],
     );
     expect(inserts!.statements).toBeLessThanOrEqual(writes);
@@ -139,7 +143,7 @@ describe('partitions', () => {
     await post({ type: 'page_view', sessionId });
     await t.app.analytics.flush();
     const rows = await sql<{ partition: string; createdAt: Date }>(
-      'SELECT tableoid::regclass::text AS partition, created_at AS "createdAt" FROM analytics_events WHERE session_id = $1',
+      `SELECT tableoid::regclass::text AS partition, created_at AS "createdAt" FROM analytics_events WHERE ${OF_SESSION}`,
       [sessionId],
     );
     expect(rows[0]!.partition).toBe(partitionName(rows[0]!.createdAt));
@@ -186,17 +190,17 @@ describe('roll-up', () => {
     );
   }
 
-  it('makes the most viewed, compared and enquired-about model trending, and invalidates the cached list', async () => {
+  it('makes the model with the most (interested) visitors trending, and invalidates the cached list', async () => {
     const [a, b] = await quietModels();
     const first = await t.app.inject('/api/trending/models');
     expect(first.statusCode).toBe(200);
     expect((await t.app.inject('/api/trending/models')).headers['x-cache']).toBe('HIT');
 
-    await post([
-      ...Array.from({ length: 20 }, () => ({ type: 'page_view', model: a!.slug })),
-      ...Array.from({ length: 4 }, () => ({ type: 'lead_form_open', variant: a!.variant })),
-      ...Array.from({ length: 10 }, () => ({ type: 'page_view', variant: b!.variant })),
-    ]);
+    // 20 visitors view a, 4 of whom also open its lead form; 10 visitors view b.
+    for (let n = 0; n < 20; n += 1) {
+      await post([{ type: 'page_view', model: a!.slug }, ...(n < 4 ? [{ type: 'lead_form_open', variant: a!.variant }] : [])], t.app, `198.51.100.${n + 1}`);
+    }
+    for (let n = 0; n < 10; n += 1) await post({ type: 'page_view', variant: b!.variant }, t.app, `198.51.101.${n + 1}`);
     await t.app.analytics.flush();
     const result = await rollUpAnalytics(t.app.pg, new Date());
     expect(result).toMatchObject({ skipped: false, trendingChanged: true });
@@ -205,9 +209,9 @@ describe('roll-up', () => {
 
     const after = await t.app.inject('/api/trending/models');
     expect(after.headers['x-cache']).toBe('MISS');
-    const data = after.json().data as { slug: string; rank: number; score: number }[];
-    expect(data[0]).toMatchObject({ slug: a!.slug, rank: 1, score: 20 * 1 + 4 * 5 });
-    expect(data[1]).toMatchObject({ slug: b!.slug, rank: 2, score: 10 });
+    const data = after.json().data as { slug: string; rank: number; score: number; visitors: number }[];
+    expect(data[0]).toMatchObject({ slug: a!.slug, rank: 1, score: 16 * 1 + 4 * 5, visitors: 20 });
+    expect(data[1]).toMatchObject({ slug: b!.slug, rank: 2, score: 10, visitors: 10 });
 
     // Idempotent: nothing changed, nothing invalidated.
     expect(await rollUpAnalytics(t.app.pg, new Date())).toMatchObject({ trendingChanged: false, comparisonsChanged: false, tags: [] });
@@ -223,11 +227,9 @@ describe('roll-up', () => {
     const creta = (await sql<{ slug: string }>(`SELECT slug FROM variants WHERE model_id = (SELECT id FROM models WHERE slug = 'hyundai-creta') LIMIT 1`))[0]!;
     const seltos = (await sql<{ slug: string }>(`SELECT slug FROM variants WHERE model_id = (SELECT id FROM models WHERE slug = 'kia-seltos') LIMIT 1`))[0]!;
 
-    await post([
-      ...Array.from({ length: 6 }, () => ({ type: 'compare', variants: [a!.variant, b!.variant] })),
-      // Already curated (creta vs seltos): counted, but never a second row.
-      ...Array.from({ length: 9 }, () => ({ type: 'compare', variants: [seltos.slug, creta.slug] })),
-    ]);
+    // Six visitors compare a and b; nine compare an already curated set (creta vs seltos): counted, but never a second row.
+    for (let n = 0; n < 6; n += 1) await post({ type: 'compare', variants: [a!.variant, b!.variant] }, t.app, `198.51.102.${n + 1}`);
+    for (let n = 0; n < 9; n += 1) await post({ type: 'compare', variants: [seltos.slug, creta.slug] }, t.app, `198.51.103.${n + 1}`);
     await t.app.analytics.flush();
     const result = await rollUpAnalytics(t.app.pg, new Date());
     expect(result).toMatchObject({ comparisonsChanged: true });

@@ -15,10 +15,19 @@ const BUDGETS = [
 export const HOME_BODY_TYPES = ['hatchback', 'sedan', 'suv', 'muv', 'coupe', 'pickup'];
 
 export interface HomeData {
+  /** The trending list (GET /api/trending/models: entries carry `visitors`), or before the first roll-up the most popular models. */
   trending: ModelCardData[];
   comparisons: PopularComparison[];
   news: ArticleSummary[];
 }
+
+/** What the trending section is ranked by: the ranking says what it counts. */
+const TRENDING_BASIS = {
+  visitors: 'By distinct visitors this week, weighted by interest: asked for a quote 5, compared 3, viewed 1.',
+  editors: "By our editors' popularity ranking, until this week's visitors have been counted.",
+} as const;
+
+const isCountedTrending = (models: ModelCardData[]) => models.length > 0 && models.every((model) => 'visitors' in model);
 
 export function HomePage({ ctx, data }: { ctx: PageContext; data: HomeData }) {
   const site = { '@context': 'https://schema.org', '@type': 'WebSite', name: 'gadizone', url: ctx.publicUrl,
@@ -49,6 +58,7 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomeData }) {
       </div>
       <section aria-labelledby="trending">
         <h2 id="trending">Trending cars</h2>
+        <p class="muted">{TRENDING_BASIS[isCountedTrending(data.trending) ? 'visitors' : 'editors']}</p>
         <ul class="grid">
           {data.trending.map((model) => (
             <ModelCard model={model} />
