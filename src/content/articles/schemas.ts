@@ -18,7 +18,7 @@ export type ArticleSummary = Static<typeof ArticleSummary>;
 
 export const ArticleDetail = Type.Composite([
   ArticleSummary,
-  Type.Object({ bodyMarkdown: Type.String({ description: 'as written (empty for articles written as HTML)' }), bodyHtml: Type.String({ description: 'sanitised HTML, ready to render' }) }),
+  Type.Object({ bodyMarkdown: Type.String({ description: 'as written (empty for articles written as HTML, and for a source the link rules now refuse)' }), bodyHtml: Type.String({ description: 'sanitised HTML, ready to render' }) }),
 ]);
 export type ArticleDetail = Static<typeof ArticleDetail>;
 

@@ -1,6 +1,6 @@
 import { notFound } from '../../errors.js';
 import { project } from '../../lib/pagination.js';
-import { markdownToHtml } from '../html.js';
+import { isSafeMarkdown, markdownToHtml } from '../html.js';
 import type { ArticleRepository, ArticleRow } from './repository.js';
 import type { ArticleDetail, ArticleListQuery, ArticleSummary } from './schemas.js';
 
@@ -26,7 +26,10 @@ export function createArticleService(articles: ArticleRepository) {
       const article = await articles.findBySlug(slug);
       if (!article) throw notFound('ARTICLE_NOT_FOUND', 'article', slug);
       // Rows loaded before body_html existed have only markdown: render it (the answer is cached).
-      return { ...toSummary(article), bodyMarkdown: article.bodyMarkdown, bodyHtml: article.bodyHtml || markdownToHtml(article.bodyMarkdown) };
+      const bodyHtml = article.bodyHtml || markdownToHtml(article.bodyMarkdown);
+      // A source stored before today's link rules (or by a writer that skipped them) is not handed to clients that
+      // render markdown themselves; the sanitised HTML still carries the article. Judged on a miss only (cached).
+      return { ...toSummary(article), bodyMarkdown: isSafeMarkdown(article.bodyMarkdown) ? article.bodyMarkdown : '', bodyHtml };
     },
   };
 }

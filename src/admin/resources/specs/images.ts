@@ -7,8 +7,11 @@ import { Meta, META_COLUMNS, Slug, slugFilter, Text } from './common.js';
 
 export const IMAGE_KINDS = ['exterior', 'interior', 'colour', 'detail'] as const;
 
-/** An image path on this site (`/media/…`) or an https URL; never another scheme or a path that climbs out. */
-const ImagePath = Type.String({ maxLength: 500, pattern: '^(/(?!.*\\.\\.)[A-Za-z0-9._~/-]+|https://[^\\s"<>]+)$', description: '/media/… or https://…' });
+/**
+ * An image path on this site (`/media/…`) or an https URL; never another scheme, a path that climbs out, or
+ * `//host/…` (a protocol-relative URL: another site, as the content rules refuse it in markdown too).
+ */
+const ImagePath = Type.String({ maxLength: 500, pattern: '^(/(?!/)(?!.*\\.\\.)[A-Za-z0-9._~/-]+|https://[^\\s"<>\\\\]+)$', description: '/media/… or https://…' });
 
 const Fields = {
   model: Slug,
