@@ -18,9 +18,22 @@ declare module 'fastify' {
   }
 }
 
-/** Only our own admin pages are valid places to return to after signing in (no open redirect). */
+/**
+ * Only our own admin pages are valid places to return to after signing in (no open redirect), as a value a
+ * Location header can carry: characters beyond ASCII are percent-encoded (Node refuses `€` in a header: it
+ * was a 500), while whitespace, controls, backslashes, dot segments (`/admin/../cars` leaves the admin),
+ * lone surrogates and over-long values fall back to /admin.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/admin(?:[/?][^\s\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/admin';
+  const MAX_LENGTH = 2_000;
+  const ADMIN_PAGE = /^\/admin(?:[/?][^\\]*)?$/;
+  const REFUSED = /[\u0000-\u0020\u007f]|(?:^|\/)(?:\.|%2e){1,2}(?:[/?]|$)/i;
+  if (typeof next !== 'string' || next.length > MAX_LENGTH || !ADMIN_PAGE.test(next) || REFUSED.test(next)) return '/admin';
+  try {
+    return next.replace(/[^\x21-\x7e]+/g, (text) => encodeURIComponent(text));
+  } catch {
+    return '/admin'; // a lone surrogate: encodeURIComponent refuses it (URIError)
+  }
 }
 
 export const loginUrl = (request: FastifyRequest): string => `/admin/login?next=${encodeURIComponent(safeNext(request.url))}`;
