@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIST } from '../catalogue/cache-tags.js';
+import { AppError } from '../errors.js';
 import type { CachedRoute } from '../platform/cache/response-cache.js';
 import type { PageResult } from './page.js';
 import { HOME_BODY_TYPES } from './pages/home.js';
@@ -15,6 +16,8 @@ import type { SitemapTable } from './web-repository.js';
 
 /** The protocol allows 50,000; 10,000 keeps a chunk near 1 MB, a comfortable cache entry. */
 export const SITEMAP_CHUNK_URLS = 10_000;
+/** The tables' ids are `serial`: a chunk starting after a larger one cannot exist (and PostgreSQL refuses the parameter). */
+const MAX_ROW_ID = 2_147_483_647;
 const XML_TYPE = 'application/xml; charset=utf-8';
 
 type ChunkKind = 'pages' | 'brands' | 'models' | 'variants' | 'news';
@@ -56,6 +59,7 @@ export const sitemapRoutes: FastifyPluginAsyncTypebox<{ services: SiteServices }
     app.cache.serve(request, reply, CHUNK_ROUTE, async () => {
       const [, kind, afterText] = /^([a-z]+)-(\d+)\.xml$/.exec(request.params.file) as unknown as [string, ChunkKind, string];
       const after = Number(afterText);
+      if (after > MAX_ROW_ID) throw new AppError('NOT_FOUND', `no sitemap chunk starts after id ${afterText}: ids end at ${MAX_ROW_ID}`);
       let urls: string[];
       let tags: string[] = [];
       if (kind === 'pages') {
