@@ -63,6 +63,7 @@ export async function startServer(config: Config, database?: OpenDatabase): Prom
     throw error;
   }
   try {
+    closeConnectionsWhenShuttingDown(app);
     if (config.cache.warmupTimeoutMs > 0) app.log.info(await warmUp(app, config.cache.warmupTimeoutMs), 'cache warmed');
     const url = await app.listen({ port: config.port, host: config.host });
     app.log.info({ url, startupMs: Date.now() - started, pid: process.pid }, 'gadizone is serving');
@@ -87,6 +88,19 @@ export async function startServer(config: Config, database?: OpenDatabase): Prom
     if (database === undefined) await owned.close();
     throw error;
   }
+}
+
+/**
+ * Once shutdown has begun, every answer says `Connection: close`, also those of requests that arrived
+ * before it (drain's listener sees only new ones). Otherwise such a request's keep-alive connection turns
+ * idle after the answer, after the server's one sweep of idle connections, and the close waits for the
+ * client to hang up, until SHUTDOWN_TIMEOUT_MS cuts it.
+ */
+function closeConnectionsWhenShuttingDown(app: FastifyInstance): void {
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (app.lifecycle.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 /** Answers everything with `Connection: close` for `ms`, so clients finish their keep-alive connections. */
