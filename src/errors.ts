@@ -93,6 +93,21 @@ export const databaseUnavailable = (): AppError =>
     'retry-after': String(DATABASE_RETRY_AFTER_S),
   });
 
+/** SQLSTATE query_canceled: DATABASE_STATEMENT_TIMEOUT_MS ran out (or an operator cancelled the statement). */
+const STATEMENT_CANCELED_SQLSTATE = '57014';
+/** Retry-After of a statement that ran out of time: long enough for the burst that slowed it to pass. */
+const STATEMENT_TIMEOUT_RETRY_AFTER_S = 5;
+
+/** A statement cancelled by the statement timeout: the database is too busy for it now, not a fault of the code. */
+export function isStatementTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === STATEMENT_CANCELED_SQLSTATE;
+}
+
+export const statementTimedOut = (): AppError =>
+  new AppError('SERVICE_UNAVAILABLE', 'the request took too long while the site is busy; try again shortly', undefined, {
+    'retry-after': String(STATEMENT_TIMEOUT_RETRY_AFTER_S),
+  });
+
 export const notFound = (code: 'BRAND_NOT_FOUND' | 'MODEL_NOT_FOUND' | 'VARIANT_NOT_FOUND' | 'ARTICLE_NOT_FOUND', kind: string, slug: string) =>
   new AppError(code, `no ${kind} with slug "${slug}"`);
 
@@ -154,6 +169,7 @@ function toAppError(error: FastifyError): AppError | null {
   if (error instanceof AppError) return error;
   // The connection died under a query (the pool's breaker covers connecting): a 503, not a 500.
   if (isDatabaseUnreachable(error)) return databaseUnavailable();
+  if (isStatementTimeout(error)) return statementTimedOut();
   if (error.validation) return fromValidation(error.validation as ValidationIssue[], error.validationContext ?? 'request');
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (mapped === 'UNSUPPORTED_MEDIA_TYPE') return new AppError(mapped, `unsupported content type: send the body as application/json`);

@@ -3,8 +3,9 @@
  * total are two prepared statements sharing one WHERE clause. Sorts always end in the primary key, so the
  * order is total and a keyset cursor is exact.
  */
+import { AppError } from '../errors.js';
 import { buildPagination, decodeCursor, encodeCursor, type SortSpec } from '../lib/pagination.js';
-import type { Pagination } from '../lib/schemas.js';
+import { MAX_OFFSET_ROWS, type Pagination } from '../lib/schemas.js';
 import { Params } from '../lib/sql.js';
 import { query, type Executor } from '../platform/db.js';
 
@@ -32,6 +33,22 @@ export interface ListResult<Row> {
   pagination: Pagination;
 }
 
+/** The last page offset paging reaches at `limit` rows a page (links past it would answer 400). */
+export function lastOffsetPage(limit: number): number {
+  return Math.floor(MAX_OFFSET_ROWS / limit) + 1;
+}
+
+/** Rows before the requested page; a 400 past MAX_OFFSET_ROWS, before any statement runs. */
+export function offsetOf(request: ListRequest): number {
+  if (request.cursor !== undefined) return 0;
+  const offset = (request.page - 1) * request.limit;
+  if (offset <= MAX_OFFSET_ROWS) return offset;
+  const message =
+    `page ${request.page} of ${request.limit} starts after row ${offset}, and offset paging stops at row ${MAX_OFFSET_ROWS} ` +
+    `(page ${lastOffsetPage(request.limit)} at this limit): to read further, follow pagination.nextCursor with the cursor parameter`;
+  throw new AppError('VALIDATION_FAILED', message, [{ in: 'querystring', field: 'page', message }]);
+}
+
 export async function runList<Row extends { id: number }, F extends ListRequest>(
   executor: Executor,
   table: ListTable<F>,
@@ -42,12 +59,11 @@ export async function runList<Row extends { id: number }, F extends ListRequest>
   const countParams = params.values.length;
   const spec = table.sorts[filters.sort as F['sort']];
   const op = spec.direction === 'asc' ? '>' : '<';
-  let offset = (filters.page - 1) * filters.limit;
+  const offset = offsetOf(filters);
   const pageConditions = [...conditions];
   if (filters.cursor !== undefined) {
     const [key, id] = decodeCursor(filters.cursor, filters.sort, spec);
     pageConditions.push(`(${spec.column}, t.id) ${op} (${params.add(key)}, ${params.add(id)})`);
-    offset = 0;
   }
   const direction = spec.direction === 'asc' ? 'ASC' : 'DESC';
   const pageText = `SELECT ${table.columns} FROM ${table.from} WHERE ${pageConditions.join(' AND ')}

@@ -23,9 +23,20 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 /** Offset paging stops here; deeper reads use `cursor`, which costs the same at any depth. */
 export const MAX_PAGE = 1000;
+/**
+ * Rows offset paging may skip, whatever the page size: PostgreSQL reads and drops every skipped row, so
+ * page 1,000 of 100 cost 100,000 rows (1.3-2.2 s on 200,000 variants). Deeper pages are a 400 that points
+ * to `cursor`.
+ */
+export const MAX_OFFSET_ROWS = 10_000;
 
 export const PagingQuery = {
-  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `1-based page (offset paging, up to ${MAX_PAGE}); ignored with cursor` }),
+  page: Type.Integer({
+    minimum: 1,
+    maximum: MAX_PAGE,
+    default: 1,
+    description: `1-based page (offset paging): at most ${MAX_OFFSET_ROWS} rows may come before it, (page - 1) × limit ≤ ${MAX_OFFSET_ROWS}, else a 400; read further with cursor. Ignored with cursor`,
+  }),
   limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `items per page, at most ${MAX_LIMIT}` }),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'nextCursor from the previous page (keyset paging)' })),
 };

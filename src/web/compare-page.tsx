@@ -1,6 +1,7 @@
 /** /compare: 1–4 variants from the URL; `add` (the picker without JavaScript) resolves a name and redirects. */
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tag } from '../catalogue/cache-tags.js';
+import { searchThroughCache } from '../catalogue/search/cached-search.js';
 import type { VariantSummary } from '../catalogue/variants/schemas.js';
 import type { PageContext } from './components/layout.js';
 import { renderPage, type PageResult } from './page.js';
@@ -12,11 +13,15 @@ const MAX_COMPARED = 4;
 
 const slugsOf = (query: ComparePageQuery) => [...new Set((query.variants ?? '').split(',').filter(Boolean))];
 
-/** Adds the best-matching variant for `add` and redirects to the shareable URL (303: a new GET). */
-export async function compareRedirect(s: SiteServices, query: ComparePageQuery, reply: FastifyReply) {
+/**
+ * Adds the best-matching variant for `add` and redirects to the shareable URL (303: a new GET). The search
+ * is the API's, cached under the same key as `/api/search?q=…&type=variant&limit=1`.
+ */
+export async function compareRedirect(app: FastifyInstance, request: FastifyRequest, query: ComparePageQuery, reply: FastifyReply) {
   const slugs = slugsOf(query);
-  const hits = await s.search.search({ q: query.add ?? '', mode: 'full', type: 'variant', page: 1, limit: 1 });
-  const found = hits.data[0]?.slug;
+  const q = (query.add ?? '').trim();
+  const hits = q === '' ? null : await searchThroughCache(app, request, { q, mode: 'full', type: 'variant', page: 1, limit: 1 });
+  const found = hits?.data[0]?.slug;
   const next = found === undefined || slugs.includes(found) ? slugs : [...slugs, found].slice(-MAX_COMPARED);
   return reply.code(303).header('cache-control', 'no-store').redirect(next.length ? `/compare?variants=${next.join(',')}` : '/compare', 303);
 }

@@ -16,6 +16,8 @@ import { VariantPage } from './pages/variant.js';
 import { CARS_PAGE_SIZE, CarsQuery, ComparePageQuery, EmptyQuery, ModelPageQuery, NewsQuery, SearchPageQuery } from './schemas.js';
 import type { SiteServices } from './services.js';
 import { comparePage, compareRedirect } from './compare-page.js';
+import { searchThroughCache } from '../catalogue/search/cached-search.js';
+import { lastOffsetPage } from '../catalogue/list-query.js';
 
 const HOME_ITEMS = 8;
 const SIMILAR_MODELS = 6;
@@ -94,7 +96,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext; services
   );
 
   app.get('/compare', { schema: { ...hide, querystring: ComparePageQuery } }, async (request, reply) => {
-    if (request.query.add !== undefined) return compareRedirect(s, request.query, reply);
+    if (request.query.add !== undefined) return compareRedirect(app, request, request.query, reply);
     return servePage(app, site, request, reply, ROUTES.compare, (ctx) => comparePage(s, ctx, request.query));
   });
 
@@ -102,7 +104,9 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext; services
     servePage(app, site, request, reply, ROUTES.cars, async (ctx) => {
       const filters = { ...request.query, limit: CARS_PAGE_SIZE };
       const [list, facets] = await Promise.all([s.models.list(filters), s.web.facets(filters)]);
-      const html = renderPage(<CarsPage ctx={ctx} data={{ query: request.query, models: list.data as ModelSummary[], pagination: list.pagination, facets }} />);
+      // The pager links no further than offset paging reaches (a deeper page is a 400).
+      const pagination = { ...list.pagination, pages: Math.min(list.pagination.pages, lastOffsetPage(CARS_PAGE_SIZE)) };
+      const html = renderPage(<CarsPage ctx={ctx} data={{ query: request.query, models: list.data as ModelSummary[], pagination, facets }} />);
       return { html, tags: [LIST.models] };
     }),
   );
@@ -111,7 +115,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext; services
     servePage(app, site, request, reply, ROUTES.search, async (ctx) => {
       const q = (request.query.q ?? '').trim();
       const empty = { data: [], pagination: { page: 1, limit: SEARCH_PAGE_SIZE, total: 0, pages: 0, hasNext: false, hasPrev: false, nextCursor: null } };
-      const result = q === '' ? empty : await s.search.search({ q, mode: 'full', page: request.query.page, limit: SEARCH_PAGE_SIZE });
+      const result = q === '' ? empty : await searchThroughCache(app, request, { q, mode: 'full', page: request.query.page, limit: SEARCH_PAGE_SIZE });
       return { html: renderPage(<SearchPage ctx={ctx} q={q} hits={result.data} pagination={result.pagination} />), tags: [LIST.search] };
     }),
   );
