@@ -5,8 +5,9 @@
  *
  *   - the request writes (any method but GET, HEAD, OPTIONS): all its reads, before and after the write;
  *   - the request committed a transaction (`noteRequestWrite`): every read after it;
- *   - its sender wrote within REPLICA_STICKY_MS ("the admin who just saved"): a cookie for browsers,
- *     and a marker keyed by the signed-in user for API clients that send a bearer token;
+ *   - its sender wrote within REPLICA_STICKY_MS ("the admin who just saved"): a cookie for browsers
+ *     (signed, so nobody pins their reads to the primary by writing one; honoured for REPLICA_STICKY_MS
+ *     from now at most), and a marker keyed by the signed-in user for API clients that send a bearer token;
  *   - this process committed a signed-in user's write, or heard of another process's invalidation, within
  *     REPLICA_STICKY_MS: a cache fill must not store what a replica shows from before the write, for
  *     the cache would then serve it until its TTL.
@@ -14,6 +15,7 @@
  * A read that fails on a replica's connection takes the replica out and runs again on the primary, so a
  * replica going away costs no request. `connect()` (transactions, cursors) always gets the primary.
  */
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import pg from 'pg';
@@ -21,8 +23,37 @@ import type { Config } from '../config.js';
 import { readContext, type RequestReadState } from './read-context.js';
 import { createReplicaSet, type ReplicaSet } from './replica-set.js';
 
-/** Holds "this browser wrote; read from the primary until then" (epoch milliseconds). */
+/** Holds "this browser wrote; read from the primary until then": `<epoch ms>.<signature>`. */
 export const READ_PRIMARY_COOKIE = 'gz_rw';
+/** Signature length: 128 bits of HMAC-SHA-256, base64url. */
+const SIGNATURE_CHARS = 22;
+const SIGNED_VALUE = new RegExp(`^(\\d{1,15})\\.([A-Za-z0-9_-]{${SIGNATURE_CHARS}})$`);
+
+export interface ReadCookieCodec {
+  encode(untilMs: number): string;
+  /** The time a cookie value holds, at most `nowMs + stickyMs`; undefined when it is absent, malformed or not ours. */
+  decode(value: string | undefined, nowMs?: number): number | undefined;
+}
+
+/**
+ * Signs the read-primary cookie with a key derived from `secret` (the JWT secret, shared by every process
+ * of the deployment); without one, a random key: this process's cookies are then honoured by it alone.
+ */
+export function createReadCookieCodec(secret: string | null, stickyMs: number): ReadCookieCodec {
+  const key = Buffer.from(hkdfSync('sha256', secret ?? randomBytes(32), Buffer.alloc(0), 'gadizone read-primary cookie', 32));
+  const sign = (until: string) => createHmac('sha256', key).update(until).digest('base64url').slice(0, SIGNATURE_CHARS);
+  return {
+    encode: (untilMs) => `${untilMs}.${sign(String(untilMs))}`,
+    decode(value, nowMs = Date.now()) {
+      const parts = value === undefined ? null : SIGNED_VALUE.exec(value);
+      const until = parts?.[1];
+      const signature = parts?.[2];
+      if (until === undefined || signature === undefined) return undefined;
+      if (!timingSafeEqual(Buffer.from(sign(until)), Buffer.from(signature))) return undefined;
+      return Math.min(Number(until), nowMs + stickyMs);
+    },
+  };
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** SQLSTATE classes that mean the replica, not the statement, failed: connection, shutdown, recovery conflict. */
 const REPLICA_FAILURE = /^(08|57P|40001)/;
@@ -91,6 +122,7 @@ export interface ReadRouting {
 export async function createReadRouting(app: FastifyInstance, config: Config, primary: pg.Pool, replicas: ReplicaSet | null): Promise<ReadRouting> {
   if (replicas === null) return { pool: primary, noteRemoteWrite: () => undefined };
   const stickyMs = config.replicas.stickyMs;
+  const cookies = createReadCookieCodec(config.jwtSecret, stickyMs);
   const userMarkers = new Map<number, number>();
   let processPrimaryUntil = 0;
   const reads = new Counter({ name: 'db_reads_total', help: 'Statements sent through the read router, by where they ran (replica or primary)', labelNames: ['target'] as const, registers: [app.metrics.registry] });
@@ -111,7 +143,7 @@ export async function createReadRouting(app: FastifyInstance, config: Config, pr
 
   app.decorateRequest('readState', null);
   app.addHook('onRequest', (request, _reply, done) => {
-    const cookie = Number(request.cookies[READ_PRIMARY_COOKIE]);
+    const cookie = cookies.decode(request.cookies[READ_PRIMARY_COOKIE]);
     const state: RequestReadState = { request, primary: !SAFE_METHODS.has(request.method) || within(cookie), wrote: false };
     request.readState = state;
     readContext.run(state, done);
@@ -119,7 +151,7 @@ export async function createReadRouting(app: FastifyInstance, config: Config, pr
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.readState?.wrote !== true) return;
     const until = Date.now() + stickyMs;
-    reply.setCookie(READ_PRIMARY_COOKIE, String(until), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: Math.ceil(stickyMs / 1000) });
+    reply.setCookie(READ_PRIMARY_COOKIE, cookies.encode(until), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: Math.ceil(stickyMs / 1000) });
     if (request.user !== null) {
       // Signed-in writers change the catalogue (and invalidate its cache); visitors' leads do not.
       processPrimaryUntil = until;
