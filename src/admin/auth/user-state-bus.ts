@@ -17,8 +17,11 @@ interface UserChanged {
   userId: number;
 }
 
-/** How long start-up waits for the subscription before going on (it completes when Redis is back). */
-const SUBSCRIBE_WAIT_MS = 3_000;
+/**
+ * How long start-up waits for the subscription before going on (it completes when Redis is back). Short:
+ * a change missed meanwhile is still bounded by the cache's TTL, and the cache plugin already waited for Redis.
+ */
+const SUBSCRIBE_WAIT_MS = 1_000;
 
 const isUserChanged = (payload: unknown): payload is UserChanged =>
   typeof payload === 'object' && payload !== null && Number.isSafeInteger((payload as UserChanged).userId);
