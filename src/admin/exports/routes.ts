@@ -1,25 +1,16 @@
 /**
  * GET /api/admin/exports/leads.csv and /api/admin/exports/newsletter.csv (admins only; `bulk` rate tier):
- * streamed CSV, read in keyset batches so memory stays flat however many rows there are. Cells that a
- * spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) are prefixed with an
- * apostrophe.
+ * streamed CSV, read in keyset batches so memory stays flat however many rows there are. Cells are
+ * written by csv.ts so that no spreadsheet, whatever its locale's separator, runs one as a formula.
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import { errorResponses } from '../../lib/schemas.js';
+import { csvLine } from './csv.js';
 
 const BATCH = 5_000;
-
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const csvLine = (values: unknown[]) => `${values.map(csvCell).join(',')}\r\n`;
 
 const Range = Type.Object(
   {
