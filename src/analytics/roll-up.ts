@@ -65,15 +65,20 @@ export async function rollUpAnalytics(pool: pg.Pool, now: Date = new Date()): Pr
 /**
  * One row per model and UTC day (in the `hour` column, at midnight): the day's distinct visitors of the model,
  * each counted once, in the column of the most telling thing they did (lead-form open > compare > page view),
- * so a visitor adds at most one weight to the score however many events they send.
+ * so a visitor adds at most one weight to the score however many events they send. Compare events (several
+ * models each) are unnested apart: an unnest per page view cost a third of the statement's time.
  */
 const COUNT_MODEL_VISITORS = `INSERT INTO analytics_model_hourly (hour, model_id, page_views, compares, lead_form_opens)
 SELECT day, model_id, count(*) FILTER (WHERE strongest = 1), count(*) FILTER (WHERE strongest = 2), count(*) FILTER (WHERE strongest = 3)
-  FROM (SELECT date_trunc('day', e.created_at, 'UTC') AS day, x.model_id, ${VISITOR_SQL} AS visitor,
-               max(CASE e.type WHEN 'lead_form_open' THEN 3 WHEN 'compare' THEN 2 ELSE 1 END) AS strongest
-          FROM analytics_events e
-         CROSS JOIN LATERAL unnest(CASE WHEN e.type = 'compare' THEN e.model_ids ELSE ARRAY[e.model_id] END) AS x(model_id)
-         WHERE e.type IN ('page_view', 'compare', 'lead_form_open') AND e.created_at >= $1 AND e.created_at <= $2 AND x.model_id IS NOT NULL
+  FROM (SELECT date_trunc('day', ev.created_at, 'UTC') AS day, ev.model_id, ev.visitor,
+               max(CASE ev.type WHEN 'lead_form_open' THEN 3 WHEN 'compare' THEN 2 ELSE 1 END) AS strongest
+          FROM (SELECT e.created_at, e.model_id, e.type, ${VISITOR_SQL} AS visitor
+                  FROM analytics_events e
+                 WHERE e.type IN ('page_view', 'lead_form_open') AND e.created_at >= $1 AND e.created_at <= $2 AND e.model_id IS NOT NULL
+                UNION ALL
+                SELECT e.created_at, x.model_id, e.type, ${VISITOR_SQL}
+                  FROM analytics_events e CROSS JOIN LATERAL unnest(e.model_ids) AS x(model_id)
+                 WHERE e.type = 'compare' AND e.created_at >= $1 AND e.created_at <= $2) AS ev
          GROUP BY 1, 2, 3) AS visits
  GROUP BY day, model_id`;
 

@@ -144,6 +144,9 @@ describe('the roll-up over stored events', () => {
         ['lead_form_open', 'visitorA', at(15)],
         // Visitor A the day before: another visitor-day, a view.
         ['page_view', 'visitorA.s1', at(-12)],
+        // Visitor C compares it (a compare event names its models in model_ids): one comparing visitor.
+        ['compare', 'visitorC.s1', at(14)],
+        ['compare', 'visitorC.s1', at(14.5)],
         // Visitor B with two session ids: one visitor.
         ['page_view', 'visitorB.s1', at(11)],
         ['page_view', 'visitorB.s9', at(11.5)],
@@ -154,28 +157,35 @@ describe('the roll-up over stored events', () => {
         ['page_view', null, at(10)],
       ];
       for (const [type, sessionId, createdAt] of events) {
-        await own.app.pg.query('INSERT INTO analytics_events (type, model_id, session_id, created_at) VALUES ($1, $2, $3, $4)', [type, id, sessionId, createdAt]);
+        const compare = type === 'compare';
+        await own.app.pg.query('INSERT INTO analytics_events (type, model_id, model_ids, session_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
+          type,
+          compare ? null : id,
+          compare ? [id] : null,
+          sessionId,
+          createdAt,
+        ]);
       }
       // What the former roll-up left: a row per hour counting events.
       await own.app.pg.query('INSERT INTO analytics_model_hourly (hour, model_id, page_views, compares, lead_form_opens) VALUES ($1, $2, 1000, 0, 1000)', [at(13), id]);
 
       const now = at(20);
       await rollUpAnalytics(own.app.pg, now);
-      const rows = await sql<{ hour: Date; pageViews: number; leadFormOpens: number }>(
-        'SELECT hour, page_views AS "pageViews", lead_form_opens AS "leadFormOpens" FROM analytics_model_hourly WHERE model_id = $1 ORDER BY hour',
+      const rows = await sql<{ hour: Date; pageViews: number; compares: number; leadFormOpens: number }>(
+        'SELECT hour, page_views AS "pageViews", compares, lead_form_opens AS "leadFormOpens" FROM analytics_model_hourly WHERE model_id = $1 ORDER BY hour',
         [id],
         own.app,
       );
       expect(rows).toEqual([
-        { hour: at(-24), pageViews: 1, leadFormOpens: 0 },
-        { hour: day, pageViews: 1 + 1 + 2, leadFormOpens: 1 },
+        { hour: at(-24), pageViews: 1, compares: 0, leadFormOpens: 0 },
+        { hour: day, pageViews: 1 + 1 + 2, compares: 1, leadFormOpens: 1 },
       ]);
       const [score] = await sql<{ score: number; visitors: number }>(
         'SELECT score, page_views + compares + lead_form_opens AS visitors FROM trending_models WHERE model_id = $1',
         [id],
         own.app,
       );
-      expect(score).toEqual({ score: 1 + 4 + 5, visitors: 6 });
+      expect(score).toEqual({ score: 1 + 4 + 3 + 5, visitors: 7 });
       // Idempotent.
       expect(await rollUpAnalytics(own.app.pg, now)).toMatchObject({ trendingChanged: false, tags: [] });
     } finally {
