@@ -1,10 +1,14 @@
 /**
- * Login lockout: per account and per client address, with back-off. The app runs with rate limits off
+ * Login lockout: per (account, client address) and per client address, with back-off; an account's
+ * failures from every client are reported, never refused. The app runs with rate limits off
  * (testConfig), as a deployment may: the lockout is a security control and must hold regardless.
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT_FAILURES, IP_FAILURES } from '../../src/admin/auth/lockout.js';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { ACCOUNT_FAILURES, createLockout, createLoginFailureWatch, IP_FAILURES } from '../../src/admin/auth/lockout.js';
+import { createLimiterStore } from '../../src/platform/rate-limit/limiters.js';
 import { buildTestApp, uniqueRedisPrefix, type TestApp } from '../helpers.js';
 import { createUser, type TestUser } from './helpers.js';
 
@@ -45,44 +49,71 @@ function advanceClockS(seconds: number): void {
   vi.setSystemTime(Date.now() + seconds * 1000);
 }
 
-describe('lockout per account', () => {
-  it(`locks after ${ACCOUNT_FAILURES} failures, from any addresses, refusing even the right password`, async () => {
+describe('lockout per account and client', () => {
+  it(`locks a client out of an account after ${ACCOUNT_FAILURES} failures, right password included, and no other client`, async () => {
     const user = await createUser(t.app, 'admin');
-    await failTimes(ACCOUNT_FAILURES, user);
-    const retryAfterS = expectLocked(await succeed(user));
+    const [attacker, owner] = [freshIp(), freshIp()];
+    await failTimes(ACCOUNT_FAILURES, user, attacker);
+    const retryAfterS = expectLocked(await succeed(user, attacker));
     expect(retryAfterS).toBeGreaterThan(0);
     expect(retryAfterS).toBeLessThanOrEqual(60);
-    expectLocked(await attempt(user.email.toUpperCase(), user.password, freshIp()));
+    expectLocked(await attempt(user.email.toUpperCase(), user.password, attacker));
+
+    expect((await succeed(user, owner)).statusCode).toBe(200);
+    // The owner's address counts its own failures, from zero: the attacker's did not add to them.
+    await failTimes(ACCOUNT_FAILURES, user, owner);
+    expectLocked(await succeed(user, owner));
+    expect((await succeed(user)).statusCode).toBe(200);
+  });
+
+  it('never locks the account itself, however many clients fail', async () => {
+    const user = await createUser(t.app, 'admin');
+    for (let client = 0; client < 4; client++) {
+      const ip = freshIp();
+      await failTimes(ACCOUNT_FAILURES, user, ip);
+      expectLocked(await fail(user, ip));
+    }
+    expect((await succeed(user)).statusCode).toBe(200);
+  });
+
+  it('counts an IPv6 client as its /64: rotating addresses within it does not reset the count', async () => {
+    const user = await createUser(t.app, 'admin');
+    const network = `2001:db8:${(++addresses).toString(16)}:1`;
+    for (let i = 1; i <= ACCOUNT_FAILURES; i++) expect((await fail(user, `${network}::${i.toString(16)}`)).statusCode).toBe(401);
+    expectLocked(await succeed(user, `${network}::ffff`));
+    expect((await succeed(user, `2001:db8:${(++addresses).toString(16)}:2::1`)).statusCode).toBe(200);
   });
 
   it('counts consecutive failures: a success starts the count again', async () => {
     const user = await createUser(t.app, 'editor');
-    await failTimes(ACCOUNT_FAILURES - 1, user);
-    expect((await succeed(user)).statusCode).toBe(200);
-    await failTimes(ACCOUNT_FAILURES - 1, user);
-    expect((await succeed(user)).statusCode).toBe(200);
+    const ip = freshIp();
+    await failTimes(ACCOUNT_FAILURES - 1, user, ip);
+    expect((await succeed(user, ip)).statusCode).toBe(200);
+    await failTimes(ACCOUNT_FAILURES - 1, user, ip);
+    expect((await succeed(user, ip)).statusCode).toBe(200);
   });
 
   it('backs off: each further lockout lasts twice as long', async () => {
     const user = await createUser(t.app, 'editor');
-    await failTimes(ACCOUNT_FAILURES, user);
-    const first = expectLocked(await succeed(user));
+    const ip = freshIp();
+    await failTimes(ACCOUNT_FAILURES, user, ip);
+    const first = expectLocked(await succeed(user, ip));
     expect(first).toBeLessThanOrEqual(60);
 
     advanceClockS(first + 1);
-    await failTimes(ACCOUNT_FAILURES, user);
-    const second = expectLocked(await succeed(user));
+    await failTimes(ACCOUNT_FAILURES, user, ip);
+    const second = expectLocked(await succeed(user, ip));
     expect(second).toBeGreaterThan(60);
     expect(second).toBeLessThanOrEqual(120);
 
     advanceClockS(second + 1);
-    await failTimes(ACCOUNT_FAILURES, user);
-    const third = expectLocked(await succeed(user));
+    await failTimes(ACCOUNT_FAILURES, user, ip);
+    const third = expectLocked(await succeed(user, ip));
     expect(third).toBeGreaterThan(120);
     expect(third).toBeLessThanOrEqual(240);
 
     advanceClockS(third + 1);
-    expect((await succeed(user)).statusCode).toBe(200);
+    expect((await succeed(user, ip)).statusCode).toBe(200);
   });
 
   it('leaves other accounts signing in from the same address alone', async () => {
@@ -92,6 +123,29 @@ describe('lockout per account', () => {
     await failTimes(ACCOUNT_FAILURES, victim, ip);
     expectLocked(await succeed(victim, ip));
     expect((await succeed(colleague, ip)).statusCode).toBe(200);
+  });
+});
+
+describe('failures per account, from any client', () => {
+  it('are counted and reported (a warning at 5, 10, 20…, login_failures_total), never refused', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const registry = new Registry();
+    const lockout = createLockout(createLimiterStore(null, `lockout-watch-${process.pid}`), createLoginFailureWatch(log, registry));
+    const email = 'watched@example.test';
+    for (let i = 0; i < 4 * ACCOUNT_FAILURES; i++) {
+      const ip = `10.3.0.${i + 1}`;
+      expect(await lockout.attempt(email, ip)).toBe(0);
+      await lockout.failed(email, ip);
+    }
+    expect(await lockout.attempt(email, '10.3.1.1')).toBe(0);
+    const warnings = lines.map((line) => JSON.parse(line) as { account: string; accountFailures: number });
+    expect(warnings.map((w) => [w.account, w.accountFailures])).toEqual([
+      [email, ACCOUNT_FAILURES],
+      [email, 2 * ACCOUNT_FAILURES],
+      [email, 4 * ACCOUNT_FAILURES],
+    ]);
+    expect(await registry.getSingleMetricAsString('login_failures_total')).toContain(`login_failures_total ${4 * ACCOUNT_FAILURES}`);
   });
 });
 
@@ -111,11 +165,13 @@ describe('lockout per address', () => {
 describe('lockout under concurrency', () => {
   it('lets no more guesses through than the limit, however many arrive at once', async () => {
     const user = await createUser(t.app, 'admin');
-    const guesses = await Promise.all(Array.from({ length: 4 * ACCOUNT_FAILURES }, () => fail(user)));
+    const ip = freshIp();
+    const guesses = await Promise.all(Array.from({ length: 3 * ACCOUNT_FAILURES }, () => fail(user, ip)));
     const checked = guesses.filter((r) => r.statusCode === 401).length;
     expect(checked).toBe(ACCOUNT_FAILURES);
     for (const refused of guesses.filter((r) => r.statusCode !== 401)) expectLocked(refused);
-    expectLocked(await succeed(user));
+    expectLocked(await succeed(user, ip));
+    expect((await succeed(user)).statusCode).toBe(200);
   });
 
   it('counts concurrent guesses from one address against its limit too', async () => {
@@ -136,13 +192,17 @@ describe.skipIf(!process.env.TEST_REDIS_URL)('lockout with Redis counters', () =
     for (const instance of instances) await instance.close();
   });
 
-  it('holds across instances: failures on either lock the account on both, concurrent ones included', async () => {
+  it('holds across instances: failures on either lock the client out of the account on both, concurrent ones included', async () => {
     const [a, b] = instances.map((instance) => instance.app) as [TestApp['app'], TestApp['app']];
     const user = await createUser(a, 'admin');
-    const guesses = await Promise.all(Array.from({ length: 3 * ACCOUNT_FAILURES }, (_, i) => attempt(user.email, 'wrong-password-guess', freshIp(), i % 2 ? a : b)));
+    const ip = freshIp();
+    const guesses = await Promise.all(Array.from({ length: 3 * ACCOUNT_FAILURES }, (_, i) => attempt(user.email, 'wrong-password-guess', ip, i % 2 ? a : b)));
     expect(guesses.filter((r) => r.statusCode === 401)).toHaveLength(ACCOUNT_FAILURES);
-    expect(expectLocked(await attempt(user.email, user.password, freshIp(), a))).toBeLessThanOrEqual(60);
-    expectLocked(await attempt(user.email, user.password, freshIp(), b));
+    expect(expectLocked(await attempt(user.email, user.password, ip, a))).toBeLessThanOrEqual(60);
+    expectLocked(await attempt(user.email, user.password, ip, b));
+    const owner = freshIp();
+    expect((await attempt(user.email, user.password, owner, a)).statusCode).toBe(200);
+    expect((await attempt(user.email, user.password, owner, b)).statusCode).toBe(200);
   });
 
   it('gives a successful login its address point back', async () => {

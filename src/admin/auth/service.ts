@@ -1,7 +1,8 @@
 /**
  * Login, refresh-token rotation and logout. A refresh token can be used once: its use issues the next one
  * in the same family. Presenting a spent token means it was copied, so the whole family is revoked and
- * every holder must log in again. Failed logins feed the lockout (per account and per client IP).
+ * every holder must log in again. Failed logins feed the lockout (per account and client, per client IP;
+ * an account's failures from every client are only reported: they never refuse the right password).
  * A family is a session: its access tokens carry its id, so revoking the family (logout, reuse) ends
  * them too, on every process, through the user-state cache that `sessions.changed` drops.
  */
@@ -54,7 +55,10 @@ export function createAuthService(users: AuthRepository, tokens: TokenSigner, lo
       if (lockedForS > 0) throw lockedError(lockedForS);
       const user = await users.findUserByEmail(key);
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
-      if (!user || !ok || user.disabledAt !== null) throw invalidCredentials();
+      if (!user || !ok || user.disabledAt !== null) {
+        await lockout.failed(key, client.ip);
+        throw invalidCredentials();
+      }
       await lockout.succeeded(key, client.ip);
       await users.touchLogin(user.id);
       return issue(user, randomUUID(), client);
