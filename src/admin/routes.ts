@@ -17,7 +17,17 @@ import { userRoutes } from './users/routes.js';
 
 export const ADMIN_RESOURCES = [brandsResource, modelsResource, variantsResource, imagesResource, articlesResource, comparisonsResource];
 
+/** Admin answers carry names, e-mail addresses, leads and audit entries: no browser or shared cache may keep one. */
+const ADMIN_CACHE_CONTROL = 'no-store';
+
 export const adminRoutes: FastifyPluginAsync = async (app) => {
+  // One hook on the whole admin scope, before any other: every answer (success, error, HEAD) starts no-store,
+  // so a route that forgets to say so (users and jobs did) is covered. Unknown /api/admin paths get the app's
+  // 404, which is no-store too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('cache-control', ADMIN_CACHE_CONTROL);
+    done();
+  });
   await app.register(authRoutes);
   for (const spec of ADMIN_RESOURCES) await app.register(resourceRoutes(spec));
   await app.register(userRoutes);
