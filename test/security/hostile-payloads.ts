@@ -26,6 +26,12 @@ export const EXTRA: readonly string[] = [
   'javascript:alert(1)',
   '" onerror="alert(1)',
   '[x](javascript:alert(1))',
+  // Script URLs spelled so that only a decoding renderer sees the scheme, and another host without one.
+  '[x](javascript&#58;alert(1))',
+  '[x](java\tscript:alert(1))',
+  '<a href="&#x6A;avascript:alert(1)">x</a>',
+  'javascript&colon;alert(1)',
+  '[x](//evil.example)',
   '{{7*7}}${7*7}',
   '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
   '9'.repeat(400),
