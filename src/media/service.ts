@@ -9,7 +9,7 @@ import { modelChanged } from '../catalogue/cache-tags.js';
 import { mediaRenderJob } from '../jobs/media.js';
 import { transaction, type Executor } from '../platform/db.js';
 import { enqueueJob } from '../platform/jobs/define-job.js';
-import { enqueue } from '../platform/outbox.js';
+import { DeferredOutboxError, enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
 import { parseMediaName } from './names.js';
 import { renderRenditions, type RenderQueue, type RenditionSet } from './renditions.js';
@@ -50,7 +50,7 @@ export function createMediaService({ pool, store, queue, flushInvalidations, isC
   /** Renders in the queue, unless the app began closing while this one waited (shutdown waits for one render, not all). */
   const render = (source: Buffer) =>
     queue.run(() => {
-      if (isClosing()) throw new Error('shutting down: this render is left for the next process');
+      if (isClosing()) throw new DeferredOutboxError('shutting down: this render is left for the next process');
       return renderRenditions(source, store);
     });
 

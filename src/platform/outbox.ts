@@ -29,6 +29,14 @@ export class PermanentOutboxError extends Error {
   override name = 'PermanentOutboxError';
 }
 
+/**
+ * Thrown by a handler that will not run its row in this process (it is shutting down): the row is left for
+ * the next drain or process, without using an attempt or logging an error, and this batch ends.
+ */
+export class DeferredOutboxError extends Error {
+  override name = 'DeferredOutboxError';
+}
+
 const BATCH = 100;
 const POLL_MS = 1_000;
 /** A row whose handler failed this many times is set aside (processed and failed, with its last error). */
@@ -56,27 +64,41 @@ interface Row {
 
 export type OutboxLane = 'quick' | 'rest';
 
-export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, OutboxHandler>, log: { error(obj: object, msg: string): void }, quickKinds: readonly string[] = []) {
+export interface OutboxLog {
+  error(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, OutboxHandler>, log: OutboxLog, quickKinds: readonly string[] = []) {
   const lanes: Record<OutboxLane, { running: Promise<number> | null; again: boolean; claim: string }> = {
     quick: { running: null, again: false, claim: 'kind = ANY($1::text[])' },
     rest: { running: null, again: false, claim: 'kind <> ALL($1::text[])' },
   };
   let timer: NodeJS.Timeout | null = null;
   let cleanup: NodeJS.Timeout | null = null;
+  /** Set by stop(): jobs are no longer started here (invalidations still drain, they keep other processes right). */
+  let stopping = false;
 
   async function drainBatch(lane: OutboxLane): Promise<number> {
+    if (stopping && lane === 'rest') return 0;
     return transaction(pool, async (client) => {
       const { rows } = await client.query<Row>(
         `SELECT id, kind, payload, attempts FROM outbox WHERE processed_at IS NULL AND next_attempt_at <= now() AND ${lanes[lane].claim} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         [quickKinds],
       );
       for (const row of rows) {
+        // Rows not reached stay unclaimed when the transaction ends: the next process runs them.
+        if (stopping && lane === 'rest') return 0;
         const handler = handlers[row.kind];
         try {
           if (handler === undefined) throw new Error(`no handler for outbox kind "${row.kind}"`);
           await handler(row.payload, { id: row.id, attempts: row.attempts });
           await client.query('UPDATE outbox SET processed_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
         } catch (error) {
+          if (error instanceof DeferredOutboxError) {
+            log.info({ outboxId: row.id, kind: row.kind, reason: error.message }, 'outbox entry left for later');
+            return 0;
+          }
           const message = error instanceof Error ? error.message : String(error);
           const giveUp = row.attempts + 1 >= MAX_ATTEMPTS || error instanceof PermanentOutboxError;
           log.error({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, err: error }, giveUp ? 'outbox entry failed for good' : 'outbox entry failed; will retry');
@@ -136,6 +158,7 @@ export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, Outb
       cleanup.unref();
     },
     async stop(): Promise<void> {
+      stopping = true;
       if (timer) clearInterval(timer);
       if (cleanup) clearInterval(cleanup);
       await Promise.all(Object.values(lanes).map((lane) => lane.running?.catch(() => undefined)));

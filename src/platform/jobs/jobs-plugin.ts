@@ -9,7 +9,7 @@
  * or Redis is down at that moment. Scheduled jobs: schedules.ts. Failed list and retry: overview()/retry().
  */
 import fp from 'fastify-plugin';
-import { PermanentOutboxError } from '../outbox.js';
+import { DeferredOutboxError, PermanentOutboxError } from '../outbox.js';
 import { withTimeout } from '../with-timeout.js';
 import { redisTarget } from '../redis.js';
 import { createBullmqBackend, REDIS_TIMEOUT_MS, type BullmqBackend } from './bullmq-backend.js';
@@ -83,7 +83,7 @@ export const jobsPlugin = fp<JobsPluginOptions>(
         await job.handle(parsed as never, { app, id, attempt: entry.attempts + 1, log: app.log.child({ job: job.name, jobId: id }) });
       } catch (error) {
         // The job's own attempt budget, not the outbox's: its last failure puts it in the failed list.
-        if (entry.attempts + 1 >= job.attempts) throw new PermanentOutboxError(error instanceof Error ? error.message : String(error));
+        if (entry.attempts + 1 >= job.attempts && !(error instanceof DeferredOutboxError)) throw new PermanentOutboxError(error instanceof Error ? error.message : String(error));
         throw error;
       }
     });
