@@ -14,7 +14,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import { can, type Permission } from '../permissions.js';
-import { createLockout } from './lockout.js';
+import { createLockout, createLoginFailureWatch } from './lockout.js';
 import { createAuthRepository } from './repository.js';
 import { createAuthService, type AuthService } from './service.js';
 import type { SessionState } from './repository.js';
@@ -78,7 +78,7 @@ export const authPlugin = fp<{ config: Config }>(
       });
     }
     app.decorate('adminUserState', userState);
-    app.decorate('auth', createAuthService(repository, tokens, createLockout(app.rateLimit.store), userState));
+    app.decorate('auth', createAuthService(repository, tokens, createLockout(app.rateLimit.store, createLoginFailureWatch(app.log, app.metrics.registry)), userState));
     app.decorateRequest('user', null);
 
     const trusted = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins.filter((o) => o !== '*')]);
@@ -107,5 +107,5 @@ export const authPlugin = fp<{ config: Config }>(
       if (changing) await app.rateLimit.consume(request, reply, 'modify', `user:${claims.userId}`);
     });
   },
-  { name: 'auth', dependencies: ['db', 'rate-limit'] },
+  { name: 'auth', dependencies: ['db', 'rate-limit', 'metrics'] },
 );

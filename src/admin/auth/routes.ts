@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { errorResponses } from '../../lib/schemas.js';
+import { clientKey } from '../../platform/rate-limit/client-key.js';
 import { ACCESS_COOKIE, accessTokenOf, REFRESH_COOKIE } from './auth-plugin.js';
 import { LoginInput, MeBody, RefreshInput, SessionBody } from './schemas.js';
 import type { Session } from './service.js';
@@ -38,7 +39,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/admin/auth/login',
     { schema: { tags: ['admin'], summary: 'Sign in', body: LoginInput, response: { 200: SessionBody, ...errorResponses(400, 401, 403, 429) } } },
     async (request, reply) => {
-      await app.rateLimit.consume(request, reply, 'auth', request.ip);
+      await app.rateLimit.consume(request, reply, 'auth', clientKey(request.ip));
       if (request.body.mode === 'cookie') app.checkOrigin(request);
       return answer(reply, await app.auth.login(request.body.email, request.body.password, client(request)), request.body.mode);
     },
