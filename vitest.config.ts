@@ -17,6 +17,7 @@ const ENGINE_INDEPENDENT = [
   'test/web/browser.test.ts',
   'test/web/a11y.test.ts',
   'test/scale/replicas.test.ts',
+  'test/scale/read-cookie.test.ts',
   'test/scale/redis-*.test.ts',
   'test/loadtest/**',
   'test/media/renditions.test.ts',

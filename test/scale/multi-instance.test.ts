@@ -120,6 +120,8 @@ describe.skipIf(missing.length > 0)(`${INSTANCES} gadizone serve processes behin
       TRUST_PROXY: 'loopback',
       RATE_LIMIT_PUBLIC: '100000/1m',
       RATE_LIMIT_LEADS: `${LEAD_BUDGET}/1h`,
+      // The second client reuses the first one's phone number: only the per-IP budget is under test.
+      RATE_LIMIT_LEADS_PHONE: '1000/1h',
       ANALYTICS_ROLLUP_EVERY_MINUTES: '1',
       CACHE_WARMUP_TIMEOUT_MS: '0',
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',

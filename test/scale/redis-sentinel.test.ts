@@ -85,7 +85,7 @@ describe.skipIf(!hasRedisServer)('Redis Sentinel failover under load', () => {
       redisSentinel,
       redisPrefix: uniqueRedisPrefix(),
       overloadMaxEventLoopDelayMs: 0,
-      rateLimits: { ...base, enabled: true, public: ROOMY, newsletter: ROOMY, leads: { points: LEAD_BUDGET, durationS: 3_600 } },
+      rateLimits: { ...base, enabled: true, public: ROOMY, newsletter: ROOMY, newsletterIp: ROOMY, leadsPhone: ROOMY, events: ROOMY, leads: { points: LEAD_BUDGET, durationS: 3_600 } },
     };
     a = await buildTestApp({ database, config });
     b = await buildTestApp({ database, config });
@@ -155,7 +155,7 @@ describe.skipIf(!hasRedisServer)('Redis Sentinel failover under load', () => {
     }
     expect(leads.filter((s) => s === 201)).toHaveLength(LEAD_BUDGET);
     expect(leads.filter((s) => s === 429)).toHaveLength(LEAD_BUDGET);
-    const [, limiterKeys] = (await redisCommand(to, 'SCAN', 0, 'MATCH', `${a.app.config.redisPrefix}:rl:leads*`, 'COUNT', 10_000)) as [string, string[]];
+    const [, limiterKeys] = (await redisCommand(to, 'SCAN', 0, 'MATCH', `${a.app.config.redisPrefix}:rl:leads:*`, 'COUNT', 10_000)) as [string, string[]];
     expect(limiterKeys.length).toBe(1);
 
     // The queue: a sign-up after the failover is mailed, and so is every one accepted during it.
