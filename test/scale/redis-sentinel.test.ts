@@ -22,7 +22,7 @@ const STREAM_GAP_MS = 15;
 const RECONNECT_BOUND_MS = 10_000;
 const READS = ['/api/brands', '/api/models?bodyType=suv', '/api/models/kia-sonet', '/api/search?q=nexon', '/api/variants?fuel=electric'];
 /** Our own connections, by CLIENT SETNAME (BullMQ renames the queue's, so jobs are checked by running one). */
-const CONNECTION_NAMES = ['gadizone-cache', 'gadizone-bus-pub', 'gadizone-bus-sub', 'gadizone-rate-limit'];
+const CONNECTION_NAMES = ['gadizone-cache', 'gadizone-bus-pub', 'gadizone-bus-sub', 'gadizone-user-bus-pub', 'gadizone-user-bus-sub', 'gadizone-rate-limit'];
 
 /** Connection names on the server at `port`, counted. */
 async function clientNames(port: number): Promise<Map<string, number>> {

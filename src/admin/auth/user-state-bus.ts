@@ -42,7 +42,7 @@ export interface UserStateBusHandlers {
 export async function createUserStateBus(config: Config, log: FastifyBaseLogger, handlers: UserStateBusHandlers): Promise<UserStateBus | null> {
   const target = redisTarget(config);
   let transport: BusTransport;
-  if (target !== null) transport = createRedisBusTransport(target);
+  if (target !== null) transport = createRedisBusTransport(target, 'gadizone-user-bus');
   else if (cluster.isWorker) transport = createIpcBusTransport();
   else return null;
 

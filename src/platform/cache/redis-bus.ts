@@ -19,11 +19,12 @@ export interface BusTransport {
   disconnect(): Promise<void>;
 }
 
-export function createRedisBusTransport(target: RedisTarget): BusTransport {
+/** `name` labels the two connections (CLIENT LIST shows `<name>-pub` and `<name>-sub`). */
+export function createRedisBusTransport(target: RedisTarget, name = 'gadizone-bus'): BusTransport {
   // A publish fails fast while Redis is away (the bus's retry queue sends it later); the subscriber queues,
   // so a subscription made before Redis is up is sent when it is, and ioredis renews it on reconnect.
-  const publisher: RedisClient = createRedis(target, { name: 'gadizone-bus-pub' });
-  const subscriber: RedisClient = createRedis(target, { name: 'gadizone-bus-sub', offlineQueue: true, commandTimeoutMs: null });
+  const publisher: RedisClient = createRedis(target, { name: `${name}-pub` });
+  const subscriber: RedisClient = createRedis(target, { name: `${name}-sub`, offlineQueue: true, commandTimeoutMs: null });
   const handlers = new Map<string, Handler[]>();
   let busId = '';
 
