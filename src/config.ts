@@ -64,6 +64,8 @@ export interface RateLimitConfig {
   readonly auth: RateLimitRule;
   /** Public API requests per client IP. Default 60 per min. */
   readonly public: RateLimitRule;
+  /** Cache misses (loads that reach the database or a render) per client IP, pages and API together. Default 120 per min. */
+  readonly misses: RateLimitRule;
   /** Admin writes per user. Default 20 per min. */
   readonly modify: RateLimitRule;
   /** Bulk imports and exports per user. Default 10 per hour. */
@@ -471,6 +473,7 @@ export function loadConfig(env: Env = process.env): Config {
     enabled: read.bool('RATE_LIMIT_ENABLED', true),
     auth: read.rate('RATE_LIMIT_AUTH', { points: 5, durationS: 900 }),
     public: read.rate('RATE_LIMIT_PUBLIC', { points: 60, durationS: 60 }),
+    misses: read.rate('RATE_LIMIT_MISSES', { points: 120, durationS: 60 }),
     modify: read.rate('RATE_LIMIT_MODIFY', { points: 20, durationS: 60 }),
     bulk: read.rate('RATE_LIMIT_BULK', { points: 10, durationS: 3_600 }),
     newsletter: read.rate('RATE_LIMIT_NEWSLETTER', { points: 1, durationS: 3_600 }),

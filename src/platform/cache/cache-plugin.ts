@@ -6,17 +6,19 @@
  * connections reconnect by themselves.
  */
 import { BentoCache, bentostore } from 'bentocache';
-import { memoryDriver } from 'bentocache/drivers/memory';
+import { MemoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
 import cluster from 'node:cluster';
 import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../../config.js';
+import { clientKey } from '../rate-limit/client-key.js';
 import { closeRedis, createRedis, redisTarget, waitForRedis, type RedisClient } from '../redis.js';
 import { createCacheStats } from './cache-stats.js';
 import { createHotTier } from './hot-tier.js';
 import { ipcBus } from './ipc-bus.js';
 import { redisBus } from './redis-bus.js';
-import { createResponseCache, isInvalidation, type ResponseCache } from './response-cache.js';
+import { createResponseCache, isInvalidation, type MissBudget, type ResponseCache } from './response-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,6 +39,14 @@ const L2_CIRCUIT_BREAKER_MS = 5_000;
 const BYTES_PER_MB = 1024 * 1024;
 /** Upper bound on entry count in bentocache's L1 (lru-cache preallocates per entry, so not unbounded). */
 const L1_MAX_ENTRIES = 200_000;
+/** L1 slots per byte of its share: one per KiB (smaller answers are evicted by count before bytes). */
+const L1_BYTES_PER_SLOT = 1_024;
+/** What lru-cache preallocates per slot (key and value arrays, links, free list, TTL and size arrays). */
+const L1_SLOT_BYTES = 64;
+/** Per L1 entry besides its value and key: the map entry and two string headers. */
+const L1_ENTRY_OVERHEAD_BYTES = 160;
+/** A character V8 cannot store in one byte: the whole string then takes two bytes per character. */
+const WIDE_CHAR = /[\u0100-\uffff]/;
 /** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
 const REDIS_STARTUP_WAIT_MS = 3_000;
 
@@ -44,12 +54,30 @@ export interface CachePluginOptions {
   config: Config;
 }
 
+/**
+ * bentocache's memory tier, bounded by what its entries really take: the serialised value as V8 stores it
+ * (one or two bytes a character; bentocache's own driver counts UTF-8 bytes, half of a two-byte string) plus
+ * its key and bookkeeping, and the slots lru-cache preallocates counted against the same share.
+ */
+export function createL1Store(maxBytes: number): LRUCache<string, string> {
+  const max = Math.max(1, Math.min(L1_MAX_ENTRIES, Math.floor(maxBytes / L1_BYTES_PER_SLOT)));
+  return new LRUCache<string, string>({
+    max,
+    maxSize: Math.max(1, maxBytes - max * L1_SLOT_BYTES),
+    sizeCalculation: (value, key) => value.length * (WIDE_CHAR.test(value) ? 2 : 1) + key.length + L1_ENTRY_OVERHEAD_BYTES,
+    ttlAutopurge: false,
+  });
+}
+
 export const cachePlugin = fp<CachePluginOptions>(
   async (app, { config }) => {
     const memoryBytes = config.cache.memoryMb * BYTES_PER_MB;
     // Half of the memory budget holds final bytes (hot tier), half bentocache's serialised L1.
-    // bentocache's memory tier defaults to 1,000 entries, fewer than a warm catalogue's hot set: bound by bytes.
-    const store = bentostore().useL1Layer(memoryDriver({ maxSize: Math.floor(memoryBytes / 2), maxItems: L1_MAX_ENTRIES, serialize: true }));
+    const l1 = createL1Store(Math.floor(memoryBytes / 2));
+    const store = bentostore().useL1Layer({
+      options: { serialize: true },
+      factory: (driverConfig: ConstructorParameters<typeof MemoryDriver>[0]) => new MemoryDriver({ ...driverConfig, cacheInstance: l1 }),
+    });
     let l2: RedisClient | null = null;
     const redis = redisTarget(config);
     if (redis !== null) {
@@ -71,7 +99,12 @@ export const cachePlugin = fp<CachePluginOptions>(
     });
     const hot = createHotTier(Math.floor(memoryBytes / 2));
     const stats = createCacheStats();
-    const cache = createResponseCache({ bento, hot, stats, config: config.cache });
+    // The rate-limit plugin registers after this one; it is looked up when a miss happens.
+    const missBudget: MissBudget = {
+      charge: (request, reply) => app.rateLimit.consume(request, reply, 'misses', clientKey(request.ip)),
+      refund: (request) => app.rateLimit.refund(request, 'misses', clientKey(request.ip)),
+    };
+    const cache = createResponseCache({ bento, hot, stats, config: config.cache, missBudget });
     // Create the store (and subscribe the bus) now, not on the first request.
     bento.use();
     bento.on('bus:message:received', ({ message }: { message: { type: string; keys: string[] } }) => {

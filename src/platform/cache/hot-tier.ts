@@ -8,7 +8,7 @@
  * writes the bentocache bus messages (tag keys and plain keys) that the cache listens to.
  */
 import { LRUCache } from 'lru-cache';
-import type { EncodedBody } from './encoding.js';
+import { encodedBytes, type EncodedBody } from './encoding.js';
 
 export interface HotEntry {
   body: EncodedBody;
@@ -18,8 +18,21 @@ export interface HotEntry {
   expiresAt: number;
 }
 
-/** Bookkeeping per entry on top of its bytes (key, tags, object headers). */
-const ENTRY_OVERHEAD_BYTES = 512;
+/**
+ * Memory per entry besides its body bytes, its key and its tags: the entry and body objects, three buffer
+ * views and their backing stores, the LRU's slot and map entry. Measured (test/cache/cache-memory.test.ts):
+ * about 600 bytes for a small uncompressed entry, so this errs high.
+ */
+const ENTRY_OVERHEAD_BYTES = 800;
+/** Per tag of an entry: its place in the tag index (a Set slot, and the tag's string when it is the only user). */
+const TAG_OVERHEAD_BYTES = 64;
+
+/** What an entry costs in memory: the budget counts this, not only the body. Keys are ASCII (percent-encoded). */
+function entryBytes(entry: HotEntry, key: string): number {
+  let tagBytes = 0;
+  for (const tag of entry.tags) tagBytes += TAG_OVERHEAD_BYTES + tag.length;
+  return encodedBytes(entry.body) + key.length + tagBytes + ENTRY_OVERHEAD_BYTES;
+}
 
 export function createHotTier(maxBytes: number) {
   const byTag = new Map<string, Set<string>>();
@@ -34,8 +47,7 @@ export function createHotTier(maxBytes: number) {
 
   const entries = new LRUCache<string, HotEntry>({
     maxSize: maxBytes,
-    sizeCalculation: (entry) =>
-      entry.body.raw.length + (entry.body.br?.length ?? 0) + (entry.body.gzip?.length ?? 0) + ENTRY_OVERHEAD_BYTES,
+    sizeCalculation: entryBytes,
     dispose: (entry, key) => unindex(key, entry),
   });
 

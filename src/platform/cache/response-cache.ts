@@ -6,16 +6,23 @@
  * When a load fails with a server error and an expired entry is still within grace, that entry is served
  * and marked `X-Cache: STALE`. 4xx answers (an unknown slug) are cached briefly only when the route says
  * which tags would make them wrong, so that creating the slug invalidates them.
+ *
+ * What a stranger can cost: keys come from the route's declared, validated parameters only (cache-key.ts),
+ * and each load this process starts is charged to the client's miss budget first (`missBudget`, the
+ * `misses` rate-limit tier; given back when bentocache's L1 or Redis had the answer after all): hits are
+ * never charged, and joining a load another request started is free. Shared-cacheable answers carry no
+ * per-client headers.
  */
 import type { BentoCache } from 'bentocache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CacheConfig, CacheTtlConfig } from '../../config.js';
 import { AppError, errorBody } from '../../errors.js';
+import { assertPlanFits, keyOf, planKey, type KeyPlan } from './cache-key.js';
 import type { CacheStats, Outcome } from './cache-stats.js';
 import { encodeBody, etagFor, hashBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
 import type { HotEntry, HotTier } from './hot-tier.js';
 
-/** How one route caches its answers. */
+/** How one route caches its answers (one CachedRoute per Fastify route: its key plan is learnt from that route). */
 export interface CachedRoute<T> {
   /** Stable name: key prefix and statistics label, e.g. `models.list`. */
   name: string;
@@ -44,8 +51,6 @@ interface StoredAnswer {
 const ERROR_TTL_MS = 60_000;
 /** After a failed load served a stale entry, wait this long before asking the database again. */
 const STALE_RETRY_MS = 5_000;
-/** Keys longer than this (long search strings) are hashed so Redis keys stay small. */
-const MAX_PLAIN_KEY_LENGTH = 200;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** Where bentocache keeps a tag's invalidation time (its tag system's key prefix), and for how long. */
 const TAG_KEY_PREFIX = '___bc:t:';
@@ -66,26 +71,28 @@ export interface ResponseCacheDeps {
   hot: HotTier;
   stats: CacheStats;
   config: CacheConfig;
+  /** Loads a client may start (default: unlimited). */
+  missBudget?: MissBudget;
 }
+
+export interface MissBudget {
+  /** Charges one load to the client; throws a 429 AppError (headers set on `reply`) when its budget is spent. */
+  charge(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Gives the charge back: the load was answered by a tier below memory, not the database. */
+  refund(request: FastifyRequest): void;
+}
+
+/** Per-client headers (rate-limit counters) that a shared cache must never hand to another client. */
+const PER_CLIENT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'] as const;
 
 /** The Cache-Control of every cached answer: browsers, then CDNs, may keep it; stale copies bridge outages. */
 export function cacheControlFor(config: CacheConfig): string {
   return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
 }
 
-/** `name?a=1&b=x`: validated params and query (defaults applied), sorted, so equivalent URLs share a key. */
-export function cacheKey(name: string, params: unknown, query: unknown): string {
-  const parts: string[] = [];
-  for (const source of [params, query]) {
-    if (source === null || typeof source !== 'object') continue;
-    for (const [k, v] of Object.entries(source)) if (v !== undefined) parts.push(`${k}=${String(v)}`);
-  }
-  const key = parts.length === 0 ? name : `${name}?${parts.sort().join('&')}`;
-  return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `${name}#${hashBody(key)}`;
-}
-
-export function createResponseCache({ bento, hot, stats, config }: ResponseCacheDeps) {
+export function createResponseCache({ bento, hot, stats, config, missBudget }: ResponseCacheDeps) {
   const pending = new Map<string, Promise<{ entry: HotEntry; outcome: Outcome }>>();
+  const plans = new WeakMap<CachedRoute<unknown>, KeyPlan>();
   /** Where bentocache found the last value for each key (from its hit events), read right after the call. */
   const lastTier = new Map<string, 'l1' | 'l2' | 'stale'>();
   /** Bumped by every invalidation: a fill that started before one must not store what it read. */
@@ -141,6 +148,7 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
   async function fill<T>(key: string, route: CachedRoute<T>, request: FastifyRequest, reply: FastifyReply, run: () => Promise<T>) {
     const startedAt = epoch;
     const { stored, outcome } = await load(key, route, request, reply, run);
+    if (outcome === 'l1' || outcome === 'l2') missBudget?.refund(request);
     const ttlMs = stored.status === 200 ? config.ttl[route.ttl] * 1000 : ERROR_TTL_MS;
     const entry: HotEntry = {
       body: await encodeBody(stored.body, stored.hash),
@@ -162,6 +170,8 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
       return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);
     }
     reply.header('cache-control', cacheControl);
+    // Public and shared-cacheable: a CDN would hand this client's counters to everyone (429s keep them).
+    if (reply.hasHeader(PER_CLIENT_HEADERS[0])) for (const name of PER_CLIENT_HEADERS) reply.removeHeader(name);
     const isHit = outcome === 'memory' || outcome === 'l1' || outcome === 'l2';
     if (matchesEtag(request.headers['if-none-match'], body.hash)) {
       stats.record(route, isHit ? 'notModified' : outcome);
@@ -180,17 +190,30 @@ export function createResponseCache({ bento, hot, stats, config }: ResponseCache
      * Resolves once the reply is written (a reply is a thenable that settles when the response ends).
      */
     async serve<T>(request: FastifyRequest, reply: FastifyReply, route: CachedRoute<T>, run: () => Promise<T>): Promise<void> {
-      const key = cacheKey(route.name, request.params, request.query);
+      let plan = plans.get(route as CachedRoute<unknown>);
+      if (plan === undefined) {
+        plan = planKey(request, route.name);
+        plans.set(route as CachedRoute<unknown>, plan);
+      }
+      const key = keyOf(route.name, plan, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
         await send(request, reply, route.name, cached, 'memory', route.contentType);
         return;
       }
-      // Concurrent misses on one key share one load (and one compression).
+      // Concurrent misses on one key share one load (and one compression); only starting one is charged.
       let filling = pending.get(key);
       if (filling === undefined) {
-        filling = fill(key, route, request, reply, run).finally(() => pending.delete(key));
-        pending.set(key, filling);
+        assertPlanFits(plan, request, route.name);
+        if (missBudget !== undefined) {
+          await missBudget.charge(request, reply);
+          filling = pending.get(key);
+          if (filling !== undefined) missBudget.refund(request);
+        }
+        if (filling === undefined) {
+          filling = fill(key, route, request, reply, run).finally(() => pending.delete(key));
+          pending.set(key, filling);
+        }
       }
       const { entry, outcome } = await filling;
       await send(request, reply, route.name, entry, outcome, route.contentType);

@@ -3,7 +3,8 @@
  * (Fastify's `request.ip`, which honours TRUST_PROXY and nothing else); the others are consumed by the
  * routes they guard (`app.rateLimit.consume(...)`): `auth` per IP on login, `leads` per IP and `leadsPhone`
  * per phone number, `newsletterIp` per IP and `newsletter` per email address, `events` per IP (a point per
- * event), `modify` and `bulk` per signed-in user. A page form spends the same budgets under the same keys
+ * event), `misses` per IP on each load a cached route starts (response-cache.ts: hits are free), `modify`
+ * and `bulk` per signed-in user. A page form spends the same budgets under the same keys
  * as its API route, so alternating between them gains nothing. Per-IP keys come from `clientKey` (an IPv6
  * client is its /64). Answers carry
  * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a refusal is a 429 with `Retry-After`.
@@ -39,6 +40,8 @@ const REDIS_STARTUP_WAIT_MS = 3_000;
 export interface RateLimiter {
   /** Counts `points` (default 1) of `tier` for `key`; throws a 429 AppError (headers set on `reply`) when over. */
   consume(request: FastifyRequest, reply: FastifyReply, tier: RateLimitTier, key: string, points?: number): Promise<void>;
+  /** Gives back one point that `consume` counted (in the background): the work it paid for did not happen. */
+  refund(request: FastifyRequest, tier: RateLimitTier, key: string): void;
   /** The limiters themselves, for lockout counters that are not request tiers. */
   store: LimiterStore;
   exempt(ip: string): boolean;
@@ -105,6 +108,10 @@ export function createRateLimiter(config: Config['rateLimits'], store: LimiterSt
         reply.header('retry-after', retryAfterS);
         throw new AppError('TOO_MANY_REQUESTS', `too many requests (${tier}: ${rule.points} per ${rule.durationS} s); try again in ${retryAfterS} s`);
       }
+    },
+    refund(request, tier, key) {
+      if (!config.enabled || exempt(request.ip) || request.headers[INTERNAL_HEADER] === internalKey) return;
+      store.limiter(tier, config[tier]).reward(key, 1).catch(onError);
     },
   };
 }
