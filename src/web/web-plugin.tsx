@@ -5,7 +5,7 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, fromValidation, isDatabaseUnreachable, sendError } from '../errors.js';
+import { AppError, fromValidation, isDatabaseUnreachable, isStatementTimeout, sendError, statementTimedOut } from '../errors.js';
 import { matchesEtag, negotiate, etagFor } from '../platform/cache/encoding.js';
 import { helmetHeaders } from '../platform/security-plugin.js';
 import { buildSiteAssets, type SiteAssets } from './assets.js';
@@ -70,7 +70,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('preValidation', async (request) => dropTrackingParams(request));
   await app.register(formbody);
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((raised: FastifyError, request, reply) => {
+    // A query cancelled by statement_timeout is the site being busy (503 with Retry-After), as on the API.
+    const error: FastifyError = isStatementTimeout(raised) ? (statementTimedOut() as FastifyError) : raised;
     const { status, detail } = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'page failed');
     else request.log.info({ status, message: error.message }, 'page client error');

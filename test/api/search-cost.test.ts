@@ -79,6 +79,11 @@ describe('a search that runs out of time', () => {
       const page = await get('/search?q=sonet');
       expect(page.status).toBe(503);
       expect(page.headers['retry-after']).toBe('5');
+      // Any page whose own query times out says the same (the pages' error handler maps 57014 like the API's).
+      await holder.query('LOCK TABLE models IN ACCESS EXCLUSIVE MODE');
+      const list = await get('/cars?priceMax=1234567');
+      expect(list.status).toBe(503);
+      expect(list.headers['retry-after']).toBe('5');
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
