@@ -13,7 +13,8 @@ export type MediaFormat = (typeof MEDIA_FORMATS)[number];
 /** Hex digits of the sha256 kept in a name: 64 bits, so two different images never share one in practice. */
 const HASH_HEX_DIGITS = 16;
 
-export const MEDIA_NAME_PATTERN = /^([0-9a-f]{16})(?:-([1-9][0-9]{1,4}))?\.(avif|webp|jpg|png)$/;
+/** Widths from 1 px (the upload rules keep sources at 16 px or more; the pattern never is what refuses one). */
+export const MEDIA_NAME_PATTERN = /^([0-9a-f]{16})(?:-([1-9][0-9]{0,4}))?\.(avif|webp|jpg|png)$/;
 
 export const EXTENSION: Record<MediaFormat | 'png', string> = { avif: 'avif', webp: 'webp', jpeg: 'jpg', png: 'png' };
 
@@ -28,12 +29,22 @@ export function hashBytes(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, HASH_HEX_DIGITS);
 }
 
+/** The hash of hashBytes, fed chunk by chunk (an upload streamed to disk). */
+export function createNameHash(): { update(chunk: Buffer): void; digest(): string } {
+  const hash = createHash('sha256');
+  return {
+    update: (chunk) => void hash.update(chunk),
+    digest: () => hash.digest('hex').slice(0, HASH_HEX_DIGITS),
+  };
+}
+
 export function renditionName(bytes: Buffer, width: number, format: MediaFormat): string {
   return `${hashBytes(bytes)}-${width}.${EXTENSION[format]}`;
 }
 
-export function originalName(bytes: Buffer, format: MediaFormat | 'png'): string {
-  return `${hashBytes(bytes)}.${EXTENSION[format]}`;
+/** An uploaded original's name, from the hash of its bytes (hashBytes or createNameHash). */
+export function originalName(hash: string, format: MediaFormat | 'png'): string {
+  return `${hash}.${EXTENSION[format]}`;
 }
 
 /** The name's hash and Content-Type, or null when the name is not one this store could have written. */

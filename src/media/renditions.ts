@@ -13,6 +13,17 @@ export const RENDITION_WIDTHS = [320, 640, 960, 1280] as const;
 const MAX_WIDTH = RENDITION_WIDTHS[RENDITION_WIDTHS.length - 1]!;
 /** Larger inputs are refused before they are decoded (a decompression bomb would take gigabytes). */
 export const MAX_INPUT_PIXELS = 40_000_000;
+/**
+ * Each side of a source at least this many pixels. The smallest picture a page draws is a colour swatch of
+ * 24-32 px; anything narrower shows nothing recognisable, so it is a mistake or a probe, not a photo.
+ */
+export const MIN_SIDE_PX = 16;
+/**
+ * The longer side at most this many times the shorter, either way. A gallery's widest panorama strip is
+ * about 4:1. At 8:1 a tall source rendered 1,280 px wide is 10,240 px high, inside WebP's 16,383 px and
+ * AVIF's limits; a 1 x 3,000,000 strip got past every check and then failed in the HEIF encoder.
+ */
+export const MAX_ASPECT_RATIO = 8;
 /** libvips worker threads per image: two cores are shared with the web server and the database. */
 const SHARP_THREADS = 1;
 const QUALITY: Record<MediaFormat, number> = { avif: 50, webp: 75, jpeg: 80 };
@@ -42,6 +53,40 @@ export interface RenditionSet {
   files: Rendition[];
 }
 
+/** A source this pipeline cannot render (unreadable bytes, a size outside the bounds, an encoder's refusal); retrying cannot help. */
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+/** Why a picture of this displayed size cannot be rendered, or null when it can. */
+export function sizeProblem(width: number, height: number): string | null {
+  if (width < MIN_SIDE_PX || height < MIN_SIDE_PX) return `the image is ${width} x ${height} px: each side must be at least ${MIN_SIDE_PX} px`;
+  if (Math.max(width, height) > MAX_ASPECT_RATIO * Math.min(width, height)) {
+    return `the image is ${width} x ${height} px: its longer side may be at most ${MAX_ASPECT_RATIO} times its shorter side`;
+  }
+  return null;
+}
+
+/** Orientations 5-8 turn the image a quarter: its displayed width is the stored height. */
+const QUARTER_TURN_ORIENTATION = 5;
+
+/** The size a picture is displayed at, from sharp's metadata (EXIF orientation applied). */
+export function displayedSize(meta: { width?: number; height?: number; orientation?: number }): { width: number; height: number } {
+  const turned = (meta.orientation ?? 1) >= QUARTER_TURN_ORIENTATION;
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  return turned ? { width: height, height: width } : { width, height };
+}
+
+/** Runs a sharp step; its failure (the bytes or the size, never the disk) becomes a RenderError. */
+async function sharpStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new RenderError(`cannot render this image: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** Process-wide libvips settings for bounded memory; called by the media plugin (idempotent). */
 export function configureSharp(): void {
   sharp.cache(false);
@@ -61,19 +106,23 @@ function encode(pipeline: Sharp, format: MediaFormat): Sharp {
   return pipeline.flatten({ background: JPEG_BACKGROUND }).jpeg({ quality: QUALITY.jpeg, mozjpeg: true });
 }
 
-/** Renders `source` into the store; throws sharp's error for bytes that are not an image it can read. */
+/**
+ * Renders `source` into the store. Throws RenderError for bytes that are not an image sharp can read, a
+ * size outside MIN_SIDE_PX / MAX_ASPECT_RATIO (checked from the header, before decoding) or an encoder's
+ * refusal; a failed write to the store is thrown as it is.
+ */
 export async function renderRenditions(source: Buffer, store: MediaStore): Promise<RenditionSet> {
-  const base = await sharp(source, { limitInputPixels: MAX_INPUT_PIXELS })
-    .rotate()
-    .resize({ width: MAX_WIDTH, withoutEnlargement: true })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const size = displayedSize(await sharpStep(() => sharp(source).metadata()));
+  const problem = sizeProblem(size.width, size.height);
+  if (problem !== null) throw new RenderError(`cannot render this image: ${problem}`);
+  const base = await sharpStep(() =>
+    sharp(source, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().resize({ width: MAX_WIDTH, withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
+  );
   const raw = { width: base.info.width, height: base.info.height, channels: base.info.channels };
   const files: Rendition[] = [];
   for (const width of widthsFor(base.info.width)) {
     for (const format of MEDIA_FORMATS) {
-      const resized = sharp(base.data, { raw }).resize({ width });
-      const { data, info } = await encode(resized, format).toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharpStep(() => encode(sharp(base.data, { raw }).resize({ width }), format).toBuffer({ resolveWithObject: true }));
       const name = renditionName(data, width, format);
       await store.write(name, data);
       files.push({ format, width: info.width, height: info.height, name, bytes: data.length });

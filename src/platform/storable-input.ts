@@ -8,7 +8,6 @@
  *   sent, and no name, text or token legitimately holds one.
  * Path parameters are checked too: an `:id` of "1e400" is coerced to Infinity like any query value.
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 
@@ -21,8 +20,17 @@ function unstorableString(value: string): string | null {
   return LONE_SURROGATE.test(value) ? 'must be valid Unicode (it holds a lone surrogate)' : null;
 }
 
-/** Parsed JSON and query strings; not a streamed body (a bulk import's CSV is checked row by row as it is read). */
-const isParsed = (value: unknown): value is object => value !== null && typeof value === 'object' && !(value instanceof Readable);
+/**
+ * Parsed JSON, forms and query strings: plain objects (or prototype-less ones, as query parsers make) and
+ * arrays. Nothing else is walked: a stream (a bulk import's CSV is checked row by row as it is read), a
+ * Buffer or typed array (raw bytes: walking 2 MB of them entry by entry took 1.2 s and 195 MB), a Date.
+ */
+function isParsed(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 
 /**
  * The path of the first unstorable value in `value`, and what is wrong with it; null when there is none.

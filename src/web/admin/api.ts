@@ -6,6 +6,7 @@
  * request cannot be forged cross-site. The client's address is passed on, so the audit log and the
  * per-IP limits see the visitor, not 127.0.0.1.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import { ACCESS_COOKIE } from '../../admin/auth/auth-plugin.js';
 import type { ErrorDetail } from '../../errors.js';
@@ -28,8 +29,8 @@ export interface ApiAnswer<T = unknown> {
 export interface ApiCall {
   method?: HTTPMethods;
   url: string;
-  /** JSON input, or raw bytes sent with `contentType` (a multipart upload passed on as it came). */
-  payload?: Record<string, unknown> | Buffer;
+  /** JSON input, or a body stream sent with `contentType` (a multipart upload passed on as it arrives). */
+  payload?: Record<string, unknown> | Readable;
   contentType?: string;
   /** The version the change is based on (`v3`). */
   ifMatch?: number;

@@ -210,7 +210,14 @@ export function ImportPage({ ctx }: { ctx: PageContext }) {
  * /api/admin/models/:id/images; the text fields come before the file, as that API reads them. The script
  * adds a preview of the chosen file.
  */
-export function UploadPage({ ctx, model, error, notice }: { ctx: PageContext; model: { id: number; name: string; slug: string }; error?: string; notice?: string }) {
+/** What the media API accepts (src/media/upload.ts), told beside the file input. */
+export interface UploadLimits {
+  maxMb: number;
+  minSidePx: number;
+  maxAspectRatio: number;
+}
+
+export function UploadPage({ ctx, model, limits, error, notice }: { ctx: PageContext; model: { id: number; name: string; slug: string }; limits: UploadLimits; error?: string; notice?: string }) {
   return (
     <Page ctx={ctx} title={`Upload an image: ${model.name}`}>
       <Notice message={notice} />
@@ -231,7 +238,10 @@ export function UploadPage({ ctx, model, error, notice }: { ctx: PageContext; mo
         </div>
         <div>
           <label for="upload-file">Image file (JPEG, PNG, WebP or AVIF)</label>
-          <input id="upload-file" name="file" type="file" accept="image/jpeg,image/png,image/webp,image/avif" required data-preview="upload-preview" />
+          <input id="upload-file" name="file" type="file" accept="image/jpeg,image/png,image/webp,image/avif" required data-preview="upload-preview" aria-describedby="upload-file-hint" />
+          <p class="hint" id="upload-file-hint">
+            Up to {limits.maxMb} MB, at least {limits.minSidePx} px on each side, the longer side at most {limits.maxAspectRatio} times the shorter.
+          </p>
         </div>
         <img id="upload-preview" class="preview" alt="Preview of the chosen image" hidden />
         <p class="actions"><button type="submit" id="upload-submit">Upload</button></p>

@@ -21,20 +21,28 @@
  *               a concurrent change: status 412 and role=alert "Someone else changed this record …".
  *   sign out    form[action="/admin/logout"] button ("Sign out").
  */
+import { Transform, type Readable } from 'node:stream';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../admin/permissions.js';
-import { callApi, fieldErrors } from './api.js';
+import { AppError } from '../../errors.js';
+import { UPLOAD_FORM_OVERHEAD_BYTES } from '../../media/upload.js';
+import { MAX_ASPECT_RATIO, MIN_SIDE_PX } from '../../media/renditions.js';
+import { callApi, fieldErrors, type ApiAnswer } from './api.js';
 import { registerAdminAssets, type AdminAssets } from './assets.js';
 import { createDashboardRepository } from './dashboard-repository.js';
 import { Alert, Page, renderPage } from './layout.js';
 import { AuditPage, DashboardPage, ImportPage, LoginPage, UploadPage, type AuditEntry, type AuditFilters, type LoginState } from './pages.js';
 import { ADMIN_PAGES, type FormValues } from './resources.js';
 import { contextOf, registerResourcePages } from './resource-routes.js';
-import { originAllowed, PAGE_CACHE_CONTROL, requireUser, safeNext, sendPage } from './session.js';
+import { closeIfBodyUnread, originAllowed, PAGE_CACHE_CONTROL, requireUser, safeNext, sendPage } from './session.js';
 
-/** Largest image upload passed on to the media API (its own limit decides below this). */
-const UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+/**
+ * Body limit of the anonymous sign-in and sign-out forms: an e-mail address, a password of up to 1,024
+ * characters and a return path, percent-encoded, fit several times over; a stranger can send no more.
+ */
+const SIGN_IN_FORM_MAX_BYTES = 16 * 1024;
+const FOREIGN_FORM = 'This form must be sent from this site. Reload the page and try again.';
 const AUDIT_PAGE_SIZE = 50;
 const COUNTED = ['brands', 'models', 'variants', 'articles'];
 
@@ -68,10 +76,15 @@ function registerLogin(app: FastifyInstance, assets: AdminAssets): void {
     return show(request, reply, { email: '', next: safeNext(query.next), notice: query.signedOut === '1' ? 'You are signed out.' : undefined });
   });
 
-  app.post('/admin/login', async (request, reply) => {
+  // The Origin is judged before the body is read, and the body is small: sign-in is open to anyone.
+  const signInForm = {
+    bodyLimit: SIGN_IN_FORM_MAX_BYTES,
+    onRequest: async (request: FastifyRequest, reply: FastifyReply) => (originAllowed(app, request) ? undefined : show(request, reply, { email: '', next: '/admin', error: FOREIGN_FORM }, 403)),
+  };
+
+  app.post('/admin/login', { ...signInForm }, async (request, reply) => {
     const form = (request.body ?? {}) as FormValues;
     const state: LoginState = { email: str(form.email).slice(0, 254), next: safeNext(form.next) };
-    if (!originAllowed(app, request)) return show(request, reply, { ...state, error: 'This form must be sent from this site. Reload the page and try again.' }, 403);
     const answer = await callApi(app, request, {
       method: 'POST',
       url: '/api/admin/auth/login',
@@ -90,8 +103,7 @@ function registerLogin(app: FastifyInstance, assets: AdminAssets): void {
     return show(request, reply, { ...state, error, fieldErrors: fieldErrors(answer.error) }, answer.status);
   });
 
-  app.post('/admin/logout', async (request, reply) => {
-    if (!originAllowed(app, request)) return sendPage(reply, 'This form must be sent from this site.', 403).type('text/plain; charset=utf-8');
+  app.post('/admin/logout', { ...signInForm }, async (request, reply) => {
     // Without script the refresh cookie (scoped to /api/admin/auth) is not sent here: the cookies are cleared;
     // the script's sign-out also revokes the session on the server.
     const answer = await callApi(app, request, { method: 'POST', url: '/api/admin/auth/logout', anonymous: true, headers: originHeaders(request) });
@@ -133,29 +145,60 @@ function registerAudit(app: FastifyInstance, assets: AdminAssets): void {
   });
 }
 
-function registerUploads(app: FastifyInstance, assets: AdminAssets): void {
-  // The multipart body is passed to the media API as it came; that API parses and checks it.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_MAX_BYTES }, (_request, body, done) => done(null, body));
+/** The body as it arrives, failing with 413 past `maxBytes`: a chunked body announces no length to refuse up front. */
+function capped(body: Readable, maxBytes: number): Readable {
+  let seen = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > maxBytes) callback(new AppError('PAYLOAD_TOO_LARGE', `an upload may be at most ${Math.floor(maxBytes / 1024 / 1024)} MB`));
+      else callback(null, chunk);
+    },
+  });
+  // pipe, not pipeline: past the limit the request is left unread (its connection is closed), not destroyed before it is answered.
+  return body.pipe(cap);
+}
+
+/** The cap's 413, raised on this side of the stream (the API's own request then fails), as an answer to show. */
+function refusedOnTheWay(error: unknown): ApiAnswer {
+  if (!(error instanceof AppError)) throw error;
+  return { status: error.status, data: undefined, error: { code: error.code, message: error.message }, headers: {} };
+}
+
+async function registerUploads(app: FastifyInstance, assets: AdminAssets): Promise<void> {
+  const { uploadMaxBytes } = app.config.media;
+  const maxBodyBytes = uploadMaxBytes + UPLOAD_FORM_OVERHEAD_BYTES;
+  const limits = { maxMb: Math.floor(uploadMaxBytes / 1024 / 1024), minSidePx: MIN_SIDE_PX, maxAspectRatio: MAX_ASPECT_RATIO };
   const IdParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
   const modelOf = async (request: FastifyRequest) => callApi<{ id: number; name: string; slug: string }>(app, request, { url: `/api/admin/models/${(request.params as { id: number }).id}` });
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not found"><Alert message="There is no model with that id." /></Page>), 404);
 
   app.get('/admin/models/:id/images/new', { schema: { params: IdParams } }, async (request, reply) => {
     if (!can(request.adminUser!.role, 'catalogue:write')) return notAllowed(request, reply, assets, 'upload images');
     const model = await modelOf(request);
-    if (model.status !== 200) return sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not found"><Alert message="There is no model with that id." /></Page>), 404);
-    return sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} />));
+    if (model.status !== 200) return notFound(request, reply);
+    return sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} limits={limits} />));
   });
 
-  app.post('/admin/models/:id/images/new', { schema: { params: IdParams } }, async (request, reply) => {
-    if (!can(request.adminUser!.role, 'catalogue:write')) return notAllowed(request, reply, assets, 'upload images');
-    const model = await modelOf(request);
-    if (model.status !== 200) return sendPage(reply, renderPage(<Page ctx={contextOf(request, assets)} title="Not found"><Alert message="There is no model with that id." /></Page>), 404);
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const answer = await callApi(app, request, { method: 'POST', url: `/api/admin/models/${model.data.id}/images`, payload: body, contentType: String(request.headers['content-type']) });
-    // The media API answers 202: the renditions are made by a job after the original is stored.
-    if (answer.status >= 200 && answer.status < 300) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(`/admin/images?model=${encodeURIComponent(model.data.slug)}&done=created`, 303);
-    const error = answer.error?.code === 'ROUTE_NOT_FOUND' ? 'Image upload is not available on this server yet.' : (answer.error?.message ?? `The upload was refused (${answer.status}).`);
-    return sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} error={error} />), answer.status);
+  await app.register(async (scope) => {
+    // This route only: the multipart body stays an unread stream until the checks have passed, then flows
+    // through to the media API, which writes the file to disk as it arrives. Nothing is buffered here.
+    scope.addContentTypeParser('multipart/form-data', (_request, payload, done) => done(null, payload));
+    scope.post('/admin/models/:id/images/new', { schema: { params: IdParams } }, async (request, reply) => {
+      if (!can(request.adminUser!.role, 'catalogue:write')) return notAllowed(request, reply, assets, 'upload images');
+      const model = await modelOf(request);
+      if (model.status !== 200) return notFound(request, reply);
+      const show = (error: string, status: number) => sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} limits={limits} error={error} />), status);
+      if (Number(request.headers['content-length']) > maxBodyBytes) return show(`The file is too large: an image may be at most ${limits.maxMb} MB.`, 413);
+      const body = capped(request.body as Readable, maxBodyBytes);
+      const answer = await callApi(app, request, { method: 'POST', url: `/api/admin/models/${model.data.id}/images`, payload: body, contentType: String(request.headers['content-type']) }).catch(
+        refusedOnTheWay,
+      );
+      // The media API answers 202: the renditions are made by a job after the original is stored.
+      if (answer.status >= 200 && answer.status < 300) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(`/admin/images?model=${encodeURIComponent(model.data.slug)}&done=created`, 303);
+      return show(answer.error?.message ?? `The upload was refused (${answer.status}).`, answer.status);
+    });
   });
 }
 
@@ -164,16 +207,18 @@ export const adminPages: FastifyPluginAsync = async (app) => {
   await app.register(formbody);
   const assets = await registerAdminAssets(app);
   app.decorateRequest('adminUser', null);
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', PAGE_CACHE_CONTROL);
+    closeIfBodyUnread(request, reply);
   });
   registerLogin(app, assets);
 
   await app.register(async (signedIn) => {
-    signedIn.addHook('preHandler', requireUser(signedIn));
+    // onRequest: who is asking (and, for a form post, from where) is known before any body is read.
+    signedIn.addHook('onRequest', requireUser(signedIn));
     registerDashboard(signedIn, assets);
     registerAudit(signedIn, assets);
-    registerUploads(signedIn, assets);
+    await registerUploads(signedIn, assets);
     signedIn.get('/admin/import', async (request, reply) =>
       can(request.adminUser!.role, 'import') ? sendPage(reply, renderPage(<ImportPage ctx={contextOf(request, assets)} />)) : notAllowed(request, reply, assets, 'import'),
     );

@@ -53,18 +53,33 @@ export function originAllowed(app: FastifyInstance, request: FastifyRequest): bo
   }
 }
 
+/** True when the request announces a body (a length above 0, or chunks). */
+const hasBody = (request: FastifyRequest): boolean =>
+  request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+
 /**
- * preHandler of every signed-in page: resolves the user, or answers 303 to the login page (the login
- * page's script first tries a silent refresh with the refresh cookie, then comes back).
+ * An answer sent before the request's body was read to its end (a refusal from an onRequest hook, an
+ * upload the API turned down part-way) closes the connection: the sender of a large body is not read to
+ * the end only for it to be thrown away (Fastify does the same for a body over its limit).
+ */
+export function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply): void {
+  if (hasBody(request) && !request.raw.readableEnded) reply.header('connection', 'close');
+}
+
+const FOREIGN_FORM = 'This form must be sent from this site (the Origin header was missing or foreign). Go back, reload the page and try again.';
+
+/**
+ * onRequest hook of every signed-in page: the Origin of a form post is checked, then the user resolved,
+ * or the request is answered 303 to the login page (whose script first tries a silent refresh with the
+ * refresh cookie, then comes back). An onRequest hook, not a preHandler: it runs before any body is
+ * read, so a stranger's request costs a header check, never the parsing of what it sends.
  */
 export function requireUser(app: FastifyInstance) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST' && !originAllowed(app, request)) {
-      return sendPage(reply, 'This form must be sent from this site (the Origin header was missing or foreign). Go back, reload the page and try again.', 403).type('text/plain; charset=utf-8');
-    }
-    if (accessTokenOf(request) === undefined) return reply.code(303).header('cache-control', PAGE_CACHE_CONTROL).redirect(loginUrl(request), 303);
+    if (request.method === 'POST' && !originAllowed(app, request)) return sendPage(reply, FOREIGN_FORM, 403).type('text/plain; charset=utf-8');
+    if (accessTokenOf(request) === undefined) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(loginUrl(request), 303);
     const me = await callApi<AdminUser>(app, request, { url: '/api/admin/auth/me' });
-    if (me.status === 401) return reply.code(303).header('cache-control', PAGE_CACHE_CONTROL).redirect(loginUrl(request), 303);
+    if (me.status === 401) return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect(loginUrl(request), 303);
     if (me.status !== 200) throw new AppError('SERVICE_UNAVAILABLE', 'could not check the session; try again');
     request.adminUser = me.data;
   };
