@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSearchTerms } from '../../src/catalogue/search/service.js';
 import { loadConfig } from '../../src/config.js';
 import { buildTestApp, type TestApp } from '../helpers.js';
+import { resultCount } from '../../src/web/pages/cars.js';
 
 /** Short enough that a statement waiting on a lock runs out quickly, long enough for every ordinary one. */
 const STATEMENT_TIMEOUT_MS = 400;
@@ -95,6 +96,13 @@ describe('a search that runs out of time', () => {
 });
 
 describe('pages search through the API cache', () => {
+  it('/search says "1,000+ results" when the search stopped counting', () => {
+    const pagination = { page: 1, limit: 20, total: 1000, pages: 50, hasNext: true, hasPrev: false, nextCursor: null };
+    expect(resultCount({ ...pagination, totalIsLowerBound: true })).toBe('1,000+ results');
+    expect(resultCount({ ...pagination, totalIsLowerBound: false })).toBe('1000 results');
+    expect(resultCount({ ...pagination, total: 1 })).toBe('1 result');
+  });
+
   it('/search fills the same entry as /api/search with the same words', async () => {
     expect((await get('/search?q=creta')).status).toBe(200);
     const api = await get('/api/search?q=creta&limit=20');

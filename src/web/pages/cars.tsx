@@ -94,7 +94,11 @@ export function CarsPage({ ctx, data }: { ctx: PageContext; data: CarsPageData }
 
 const HIT_PATH: Record<string, string> = { brand: '/brands/', model: '/cars/', variant: '/variants/' };
 
-export function SearchPage({ ctx, q, hits, pagination }: { ctx: PageContext; q: string; hits: SearchHit[]; pagination: Pagination }) {
+/** "1,000+ results" when the search stopped counting (it ranks a bounded number of matches). */
+export const resultCount = ({ total, totalIsLowerBound }: Pagination & { totalIsLowerBound?: boolean }): string =>
+  totalIsLowerBound === true ? `${total.toLocaleString('en-IN')}+ results` : `${total} ${total === 1 ? 'result' : 'results'}`;
+
+export function SearchPage({ ctx, q, hits, pagination }: { ctx: PageContext; q: string; hits: SearchHit[]; pagination: Pagination & { totalIsLowerBound?: boolean } }) {
   const page = pagination.page ?? 1;
   return (
     <Layout ctx={ctx} meta={{ title: q ? `“${q}”: search results | gadizone` : 'Search cars | gadizone', description: 'Search brands, models and variants.', path: '/search', noindex: true }}>
@@ -106,7 +110,7 @@ export function SearchPage({ ctx, q, hits, pagination }: { ctx: PageContext; q: 
           <button type="submit">Search</button>
         </div>
       </form>
-      {q ? <p class="muted" role="status">{pagination.total} {pagination.total === 1 ? 'result' : 'results'}</p> : null}
+      {q ? <p class="muted" role="status">{resultCount(pagination)}</p> : null}
       <ul class="grid">
         {hits.map((hit) => (
           <li class="card">
