@@ -206,6 +206,8 @@ export interface Config {
   readonly autoSeed: boolean;
   /** Bound on graceful shutdown: in-flight requests get this long to finish. Default 10 000 ms. */
   readonly shutdownTimeoutMs: number;
+  /** A client gets this long to send a request's headers, then its connection is closed (slow-loris). Default 10 000 ms. */
+  readonly headersTimeoutMs: number;
   /** Before closing, answer with `Connection: close` for this long so keep-alive clients leave. Default 1 000 ms. */
   readonly shutdownDrainMs: number;
   /** Trust X-Forwarded-* from these proxies (Fastify trustProxy). Default: trust none. */
@@ -515,6 +517,7 @@ export function loadConfig(env: Env = process.env): Config {
     autoMigrate: read.bool('AUTO_MIGRATE', databaseUrl === null),
     autoSeed: read.bool('AUTO_SEED', databaseUrl === null),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 120_000),
     shutdownDrainMs: read.int('SHUTDOWN_DRAIN_MS', 1_000, 0, 60_000),
     trustProxy,
     publicUrl: read.optionalUrl('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`,
