@@ -18,10 +18,12 @@ describe('findUnstorable', () => {
     expect(findUnstorable({ price: Infinity }, '')).toEqual(['price', 'must be a finite number']);
     // Query and form parsers make prototype-less objects.
     expect(findUnstorable(Object.assign(Object.create(null) as object, { q: 'x\u0000' }), '')?.[0]).toBe('q');
+    // Route params come from the router with a prototype of their own (itself prototype-less): still walked.
+    expect(findUnstorable(Object.assign(Object.create(Object.create(null) as object) as object, { id: Infinity }), '')?.[0]).toBe('id');
   });
 
-  it('does not walk Buffers, typed arrays, streams or other objects', () => {
-    for (const value of [carrying(Buffer.from('bytes')), carrying(new Uint8Array(4)), carrying(new PassThrough()), carrying(new Date(0)), carrying(new Map())]) {
+  it('does not walk Buffers, typed arrays, streams or dates', () => {
+    for (const value of [carrying(Buffer.from('bytes')), carrying(new Uint8Array(4)), carrying(new PassThrough()), carrying(new Date(0))]) {
       expect(findUnstorable(value, ''), value.constructor.name).toBeNull();
       expect(findUnstorable({ body: value }, ''), value.constructor.name).toBeNull();
     }

@@ -21,7 +21,7 @@
  *               a concurrent change: status 412 and role=alert "Someone else changed this record …".
  *   sign out    form[action="/admin/logout"] button ("Sign out").
  */
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../admin/permissions.js';
@@ -190,8 +190,9 @@ async function registerUploads(app: FastifyInstance, assets: AdminAssets): Promi
       const model = await modelOf(request);
       if (model.status !== 200) return notFound(request, reply);
       const show = (error: string, status: number) => sendPage(reply, renderPage(<UploadPage ctx={contextOf(request, assets)} model={model.data} limits={limits} error={error} />), status);
+      if (!(request.body instanceof Readable)) return show('Send the image with this page’s form (multipart/form-data).', 415);
       if (Number(request.headers['content-length']) > maxBodyBytes) return show(`The file is too large: an image may be at most ${limits.maxMb} MB.`, 413);
-      const body = capped(request.body as Readable, maxBodyBytes);
+      const body = capped(request.body, maxBodyBytes);
       const answer = await callApi(app, request, { method: 'POST', url: `/api/admin/models/${model.data.id}/images`, payload: body, contentType: String(request.headers['content-type']) }).catch(
         refusedOnTheWay,
       );
