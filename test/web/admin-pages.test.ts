@@ -92,6 +92,9 @@ describe('signing in', () => {
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/admin/login?signedOut=1');
     expect(setCookies(response).some((c) => /^gz_access=;/.test(c))).toBe(true);
+    // Without script too, the session ends on the server: the old access token no longer works.
+    const after = await t.app.inject({ method: 'GET', url: '/api/admin/auth/me', headers: { authorization: `Bearer ${session.accessToken}` } });
+    expect(after.statusCode).toBe(401);
   });
 });
 

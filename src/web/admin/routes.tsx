@@ -104,9 +104,9 @@ function registerLogin(app: FastifyInstance, assets: AdminAssets): void {
   });
 
   app.post('/admin/logout', { ...signInForm }, async (request, reply) => {
-    // Without script the refresh cookie (scoped to /api/admin/auth) is not sent here: the cookies are cleared;
-    // the script's sign-out also revokes the session on the server.
-    const answer = await callApi(app, request, { method: 'POST', url: '/api/admin/auth/logout', anonymous: true, headers: originHeaders(request) });
+    // The refresh cookie (scoped to /api/admin/auth) is not sent here; the access cookie names the session,
+    // and logging out by it ends that session on the server (its access and refresh tokens) and clears the cookies.
+    const answer = await callApi(app, request, { method: 'POST', url: '/api/admin/auth/logout', headers: originHeaders(request) });
     passCookies(reply, answer.headers);
     return reply.header('cache-control', PAGE_CACHE_CONTROL).redirect('/admin/login?signedOut=1', 303);
   });
