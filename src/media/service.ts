@@ -12,11 +12,12 @@ import { enqueueJob } from '../platform/jobs/define-job.js';
 import { DeferredOutboxError, enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
 import { parseMediaName } from './names.js';
-import { renderRenditions, type RenderQueue, type RenditionSet } from './renditions.js';
+import { RenderError, renderRenditions, type RenderQueue, type RenditionSet } from './renditions.js';
 import { artworkOf } from './repository.js';
 import type { MediaStore } from './store.js';
 
-export type RenderOutcome = 'rendered' | 'unchanged' | 'missing' | 'unsupported';
+/** `failed`: the source cannot be rendered (RenderError); the reason is on the image's row. */
+export type RenderOutcome = 'rendered' | 'unchanged' | 'missing' | 'unsupported' | 'failed';
 
 export interface MediaServiceDeps {
   pool: pg.Pool;
@@ -27,6 +28,9 @@ export interface MediaServiceDeps {
   /** True once the app is closing: renders not yet started are left (the job is retried by the next process). */
   isClosing?(): boolean;
 }
+
+/** Longest reason kept on a row (sharp's messages are short; this bounds a surprising one). */
+const MAX_RENDER_ERROR_CHARS = 500;
 
 /** Serialises start-up sweeps of several processes, so the second finds the first one's jobs pending. */
 const SWEEP_LOCK_KEY = 7_301_005;
@@ -102,8 +106,17 @@ export function createMediaService({ pool, store, queue, flushInvalidations, isC
     if (!parsed || name.includes('-') || !(await store.stat(name))) return 'unsupported';
     if (image.renditions?.source === parsed.hash) return 'unchanged';
     const source = await store.read(name);
-    const set = await render(source);
-    await save((tx) => tx.query('UPDATE model_images SET renditions = $2 WHERE id = $1', [imageId, JSON.stringify(set)]), image.model, image.brand);
+    let set: RenditionSet;
+    try {
+      set = await render(source);
+    } catch (error) {
+      // The source itself cannot be rendered: said on the row (the admin's images list shows it), not retried,
+      // since the same bytes fail the same way. Any other failure (the disk, a shutdown) is thrown and retried.
+      if (!(error instanceof RenderError)) throw error;
+      await pool.query('UPDATE model_images SET render_error = $2 WHERE id = $1', [imageId, error.message.slice(0, MAX_RENDER_ERROR_CHARS)]);
+      return 'failed';
+    }
+    await save((tx) => tx.query('UPDATE model_images SET renditions = $2, render_error = NULL WHERE id = $1', [imageId, JSON.stringify(set)]), image.model, image.brand);
     return 'rendered';
   }
 

@@ -4,12 +4,15 @@
  * be refused (not an image, too big, wrong role, not multipart, cookie without Origin, unknown model).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { parseMediaName } from '../../src/media/names.js';
+import { RenderError, renderRenditions } from '../../src/media/renditions.js';
+import { createMediaStore } from '../../src/media/store.js';
 import { signedIn, type TestSession } from '../admin/helpers.js';
 import { buildTestApp, type TestApp } from '../helpers.js';
 
@@ -112,5 +115,68 @@ describe('image upload', () => {
     expect((await upload(image, { fields: { alt: '<img src=x onerror=alert(1)>' } })).statusCode).toBe(400);
     expect((await upload(image, { modelId: 2_000_000_000 })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'POST', url: '/api/admin/models/abc/images', headers: editor.headers })).statusCode).toBe(400);
+  });
+});
+
+describe('sizes that can never render', () => {
+  const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#2a5' } }).png().toBuffer();
+  const countImages = async () => Number((await t.app.pg.query<{ n: string }>('SELECT count(*) AS n FROM model_images')).rows[0]!.n);
+
+  it('refuses a side under 16 px or a shape beyond 8:1 with 400 and the bound, keeping nothing', async () => {
+    const before = await countImages();
+    const cases: [Buffer, RegExp][] = [
+      [await photo(12, 400), /12 x 400 px: each side must be at least 16 px/],
+      // The review's sliver: it passed every check, then failed in the HEIF encoder.
+      [await png(1, 3_000_000), /1 x 3000000 px: each side must be at least 16 px/],
+      [await photo(2000, 200), /2000 x 200 px: its longer side may be at most 8 times its shorter side/],
+      [await png(100, 900), /100 x 900 px: its longer side may be at most 8 times/],
+    ];
+    for (const [image, message] of cases) {
+      const response = await upload(image, { filename: 'odd.png' });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(message) });
+      expect(response.json().error.details[0]).toMatchObject({ in: 'body', field: 'file' });
+    }
+    expect(await countImages()).toBe(before);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+  });
+
+  it('accepts the bounds themselves (16 px, 8:1) and renders them', async () => {
+    const response = await upload(await png(16, 128), { filename: 'thin.png' });
+    expect(response.statusCode, response.body).toBe(202);
+    const { id } = response.json().data;
+    await t.app.outbox.drainNow('rest');
+    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: `/api/admin/images/${id}`, headers: editor.headers })).json().data.renderState, { timeout: 30_000 }).toBe('ready');
+  }, 60_000);
+});
+
+describe('a render that fails', () => {
+  it('is kept on the row and shown by the admin images list, and not retried', async () => {
+    // A PNG cut in half: its header reads (the upload's checks pass), its pixels do not (the render fails).
+    const whole = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#2a5' } }).png().toBuffer();
+    const response = await upload(whole.subarray(0, Math.floor(whole.length / 2)), { filename: 'cut.png' });
+    expect(response.statusCode, response.body).toBe(202);
+    const { id } = response.json().data;
+    await t.app.outbox.drainNow('rest');
+    const view = async () => (await t.app.inject({ method: 'GET', url: `/api/admin/images/${id}`, headers: editor.headers })).json().data;
+    await expect.poll(async () => (await view()).renderState, { timeout: 30_000 }).toBe('failed');
+    expect((await view()).renderError).toMatch(/^cannot render this image: .*libpng read error/);
+    const list = await t.app.inject({ method: 'GET', url: `/api/admin/images?model=${model.slug}&limit=100`, headers: editor.headers });
+    expect(list.json().data.find((row: { id: number }) => row.id === id)).toMatchObject({ renderState: 'failed', renderError: expect.stringContaining('cannot render') });
+    // Done with, not failed: the same bytes would fail the same way again.
+    const { rows } = await t.app.pg.query(`SELECT 1 FROM outbox WHERE kind = 'job' AND payload->'payload'->>'id' = $1 AND (processed_at IS NULL OR failed_at IS NOT NULL)`, [String(id)]);
+    expect(rows).toEqual([]);
+    expect((await t.app.jobs.overview()).failed.filter((job) => job.name === 'media.render')).toEqual([]);
+  }, 60_000);
+});
+
+describe('the render pipeline', () => {
+  it('refuses a source outside the bounds with a RenderError before decoding it, and names small widths', async () => {
+    const store = createMediaStore(dir);
+    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer();
+    await expect(renderRenditions(tiny, store)).rejects.toThrow(RenderError);
+    await expect(renderRenditions(tiny, store)).rejects.toThrow(/8 x 8 px: each side must be at least 16 px/);
+    await expect(renderRenditions(Buffer.from('not an image'), store)).rejects.toThrow(RenderError);
+    expect(parseMediaName('0123456789abcdef-9.webp')?.contentType).toBe('image/webp');
   });
 });

@@ -203,6 +203,8 @@ export const modelImages = pgTable(
     bytes: bigint('bytes', { mode: 'number' }),
     /** AVIF/WebP/JPEG renditions written by the media.render job (src/media); null until it has run. */
     renditions: jsonb('renditions'),
+    /** Why the media.render job could not render this image (unreadable, a size it cannot render); null otherwise. */
+    renderError: text('render_error'),
     ...timestamps,
   },
   (t) => [index('model_images_model_idx').on(t.modelId, t.position)],

@@ -23,7 +23,17 @@ const Fields = {
   position: Type.Integer({ minimum: 0, maximum: 1_000 }),
 };
 
-const View = Type.Object({ ...Meta, ...Fields, brand: Slug, bytes: Type.Union([Type.Integer(), Type.Null()]) });
+/** Where an image is in the media.render job's hands: `ready` once its renditions exist (only then do pages show it). */
+export const RENDER_STATES = ['pending', 'ready', 'failed'] as const;
+
+const View = Type.Object({
+  ...Meta,
+  ...Fields,
+  brand: Slug,
+  bytes: Type.Union([Type.Integer(), Type.Null()]),
+  renderState: StringEnum(RENDER_STATES, { description: 'pending until the media.render job has run; failed: see renderError' }),
+  renderError: Type.Union([Type.String(), Type.Null()], { description: 'why the image cannot be rendered (a new upload is needed)' }),
+});
 type ImageView = { id: number; version: number; deletedAt: string | null; model: string; brand: string };
 
 export const imagesResource = defineResource<ImageView>({
@@ -35,7 +45,9 @@ export const imagesResource = defineResource<ImageView>({
   View,
   Create: Type.Object({ ...Fields, kind: Type.Optional(Fields.kind), position: Type.Optional(Fields.position) }, { additionalProperties: false }),
   Update: Type.Partial(Type.Object(Fields), { additionalProperties: false }),
-  select: `SELECT ${META_COLUMNS}, m.slug AS model, b.slug AS brand, t.kind, t.path, t.alt, t.width, t.height, t.position, t.bytes
+  select: `SELECT ${META_COLUMNS}, m.slug AS model, b.slug AS brand, t.kind, t.path, t.alt, t.width, t.height, t.position, t.bytes,
+      CASE WHEN t.renditions IS NOT NULL THEN 'ready' WHEN t.render_error IS NOT NULL THEN 'failed' ELSE 'pending' END AS "renderState",
+      t.render_error AS "renderError"
     FROM model_images t JOIN models m ON m.id = t.model_id JOIN brands b ON b.id = m.brand_id`,
   search: ['t.alt', 't.path'],
   filters: { model: slugFilter('models', 'model_id') },

@@ -1,0 +1,1 @@
+ALTER TABLE "model_images" ADD COLUMN "render_error" text;
