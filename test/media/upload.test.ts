@@ -163,6 +163,11 @@ describe('a render that fails', () => {
     expect((await view()).renderError).toMatch(/^cannot render this image: .*libpng read error/);
     const list = await t.app.inject({ method: 'GET', url: `/api/admin/images?model=${model.slug}&limit=100`, headers: editor.headers });
     expect(list.json().data.find((row: { id: number }) => row.id === id)).toMatchObject({ renderState: 'failed', renderError: expect.stringContaining('cannot render') });
+    // The admin images page (newest first) lists the state too; the access cookie is the page's sign-in.
+    const page = await t.app.inject({ method: 'GET', url: '/admin/images', cookies: { gz_access: editor.accessToken } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/Render state/i);
+    expect(page.body).toContain('>failed<');
     // Done with, not failed: the same bytes would fail the same way again.
     const { rows } = await t.app.pg.query(`SELECT 1 FROM outbox WHERE kind = 'job' AND payload->'payload'->>'id' = $1 AND (processed_at IS NULL OR failed_at IS NOT NULL)`, [String(id)]);
     expect(rows).toEqual([]);

@@ -55,7 +55,7 @@ const COLUMNS: Record<string, string[]> = {
   brands: ['name', 'slug', 'country', 'liveModels'],
   models: ['name', 'brand', 'bodyType', 'status', 'liveVariants'],
   variants: ['name', 'model', 'priceInr', 'fuel', 'transmission'],
-  images: ['model', 'kind', 'path', 'alt'],
+  images: ['model', 'kind', 'path', 'alt', 'renderState'],
   articles: ['title', 'category', 'status', 'publishedAt'],
   comparisons: ['title', 'models', 'position'],
 };
