@@ -2,7 +2,7 @@
  * /sitemap.xml is a sitemap index; each chunk lists at most SITEMAP_CHUNK_URLS URLs of one kind, read with a
  * keyset query (`id > after ORDER BY id LIMIT n`), so the last chunk of 200,000 variants costs what the first
  * does. Chunk URLs name the id they start after; the index finds those ids in one pass over the primary
- * key. Both are cached and tagged like the pages, so a new model appears at once. /robots.txt points here.
+ * key, and a chunk the index does not list is a 404 (never a cache entry). Both are cached and tagged like the pages, so a new model appears at once. /robots.txt points here.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIST } from '../catalogue/cache-tags.js';
@@ -62,10 +62,14 @@ export const sitemapRoutes: FastifyPluginAsyncTypebox<{ services: SiteServices }
       if (after > MAX_ROW_ID) throw new AppError('NOT_FOUND', `no sitemap chunk starts after id ${afterText}: ids end at ${MAX_ROW_ID}`);
       let urls: string[];
       let tags: string[] = [];
+      // Only the chunks the index lists exist: any other start would be a new, overlapping ~1 MB entry per id.
+      const unlisted = () => new AppError('NOT_FOUND', `no sitemap chunk ${request.params.file}: /sitemap.xml lists the chunks`);
       if (kind === 'pages') {
-        urls = after === 0 ? STATIC_PATHS.map((path) => `<url><loc>${xmlEscape(base + path)}</loc></url>`) : [];
+        if (after !== 0) throw unlisted();
+        urls = STATIC_PATHS.map((path) => `<url><loc>${xmlEscape(base + path)}</loc></url>`);
       } else {
         const source = TABLES[kind];
+        if (!(await services.web.sitemapChunkStarts(source.table, SITEMAP_CHUNK_URLS)).includes(after)) throw unlisted();
         const rows = await services.web.sitemapRows(source.table, after, SITEMAP_CHUNK_URLS);
         urls = rows.map((r) => `<url><loc>${xmlEscape(`${base}${source.path}${r.slug}`)}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`);
         tags = [source.tag];

@@ -82,8 +82,8 @@ describe('numeric path segments', () => {
     for (const kind of sitemapKinds.filter((k) => k !== 'pages')) {
       expect((await app.inject(`/sitemaps/${kind}-2147483648.xml`)).statusCode, kind).toBe(404);
       expect((await app.inject(`/sitemaps/${kind}-999999999999.xml`)).statusCode, kind).toBe(404);
-      const last = await app.inject(`/sitemaps/${kind}-2147483647.xml`);
-      expect({ kind, status: last.statusCode, hasUrls: last.body.includes('<url>') }).toEqual({ kind, status: 200, hasUrls: false });
+      // The largest id a row can have: a valid number, but not a chunk the index lists.
+      expect((await app.inject(`/sitemaps/${kind}-2147483647.xml`)).statusCode, kind).toBe(404);
     }
   });
 });

@@ -78,6 +78,16 @@ describe('sitemap', () => {
     expect(starts.length).toBe(Math.ceil(rows.length / 100));
   });
 
+  it('answers 404 for a chunk the index does not list, without storing it (each start id was a new ~1 MB entry)', async () => {
+    const entries = () => app.cache.stats().memory.entries;
+    const before = entries();
+    for (const file of ['variants-1.xml', 'variants-2.xml', 'models-7.xml', 'pages-1.xml', 'pages-99.xml']) {
+      expect((await get(`/sitemaps/${file}`)).statusCode, file).toBe(404);
+    }
+    expect(entries()).toBe(before);
+    expect((await get('/sitemaps/variants-0.xml')).statusCode).toBe(200);
+  });
+
   it('refuses malformed chunk names with a 400 page', async () => {
     expect((await get('/sitemaps/secrets-1.xml')).statusCode).toBe(400);
     expect((await get('/sitemaps/models-01.xml')).statusCode).toBe(400);
