@@ -16,12 +16,13 @@ import { ALL_PAYLOADS, eachLimit, percentEncode, SAMPLE, SweepTally } from './ho
 /** Return addresses aimed at what a redirect can go wrong on: encodings, other hosts, header injection. */
 const REDIRECT_PAYLOADS: readonly string[] = [
   '/admin/€', '/admin/brands?q=Škoda', '/admin/😀', '/admin/\u2028', '/admin/\ud800', '/admin/x\udfff', '/admin/%E2%82%AC', '/admin/%ZZ', '/admin/%',
-  '/admin/\r\nSet-Cookie: gz_access=stolen', '/admin/%0d%0aSet-Cookie:%20x=1', '/admin/\u0000', '/admin/ x', '/admin/\tx', '/admin\\@evil.example',
+  '/admin/\r\nSet-Cookie: gz_access=stolen', '/admin/%0d%0aSet-Cookie:%20x=1', '/admin/ x', '/admin/\tx', '/admin\\@evil.example',
   '//evil.example', '///evil.example', '/\\evil.example', '\\\\evil.example', 'https://evil.example/admin', 'javascript:alert(1)', 'java\tscript:alert(1)',
   '/admin@evil.example', '/administrator', '/admin/../cars', '/admin/%2e%2e/cars', '/admin/./x', '/admin/..', '/admin?next=//evil.example',
   '/admin/' + 'x'.repeat(3_000), '', ' ', '/', '/cars', 'admin', '/ADMIN', '/admin#x', '/admin/brands?q=<script>alert(1)</script>',
 ];
-const PAYLOADS: readonly string[] = [...REDIRECT_PAYLOADS, ...SAMPLE];
+// A NUL anywhere in a query or form is refused app-wide (400, the storable-input check) before a target is judged.
+const PAYLOADS: readonly string[] = [...REDIRECT_PAYLOADS, ...SAMPLE].filter((payload) => !payload.includes('\u0000'));
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&' };
 /** What a form field holding `payload` arrives as (a lone surrogate becomes U+FFFD on the way). */
@@ -54,7 +55,6 @@ describe('safeNext', () => {
     ['/admin/\u2028', '/admin/%E2%80%A8'],
     ['/admin/\ud800', '/admin'],
     ['/admin/\r\nSet-Cookie: x=1', '/admin'],
-    ['/admin/\u0000', '/admin'],
     ['/admin/ x', '/admin'],
     ['//evil.example', '/admin'],
     ['/admin@evil.example', '/admin'],

@@ -82,9 +82,6 @@ export interface MissBudget {
   refund(request: FastifyRequest): void;
 }
 
-/** Per-client headers (rate-limit counters) that a shared cache must never hand to another client. */
-const PER_CLIENT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'] as const;
-
 /** The Cache-Control of every cached answer: browsers, then CDNs, may keep it; stale copies bridge outages. */
 export function cacheControlFor(config: CacheConfig): string {
   return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
@@ -170,8 +167,6 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
       return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);
     }
     reply.header('cache-control', cacheControl);
-    // Public and shared-cacheable: a CDN would hand this client's counters to everyone (429s keep them).
-    if (reply.hasHeader(PER_CLIENT_HEADERS[0])) for (const name of PER_CLIENT_HEADERS) reply.removeHeader(name);
     const isHit = outcome === 'memory' || outcome === 'l1' || outcome === 'l2';
     if (matchesEtag(request.headers['if-none-match'], body.hash)) {
       stats.record(route, isHit ? 'notModified' : outcome);
