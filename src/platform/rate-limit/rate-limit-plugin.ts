@@ -96,7 +96,9 @@ export function createRateLimiter(config: Config['rateLimits'], store: LimiterSt
       if (!config.enabled || exempt(request.ip) || request.headers[INTERNAL_HEADER] === internalKey) return;
       const rule = config[tier];
       try {
-        setHeaders(reply, rule.points, await store.limiter(tier, rule).consume(key, points));
+        const result = await store.limiter(tier, rule).consume(key, points);
+        // The misses budget is spent beside the request's own tier: its counters show only when it refuses.
+        if (tier !== 'misses') setHeaders(reply, rule.points, result);
       } catch (outcome) {
         if (!(outcome instanceof RateLimiterRes)) {
           // The shared counters are unreachable and there is no insurance (cluster primary gone): let it through.
