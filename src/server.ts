@@ -12,6 +12,7 @@ import { openDatabase, type OpenDatabase } from './cli/database.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { seedCurated } from './db/seed/curated.js';
+import { limitHeapGrowth } from './platform/cache/heap-growth.js';
 import { warmUp } from './platform/cache/warm-up.js';
 import { createPool } from './platform/db.js';
 import { withSecrets } from './platform/secrets.js';
@@ -54,6 +55,7 @@ export async function prepareDatabase(config: Config, log: (message: string) => 
 /** Serves on config.port. With `database` given (a cluster worker), uses it and leaves closing it to its owner. */
 export async function startServer(config: Config, database?: OpenDatabase): Promise<RunningServer> {
   const started = Date.now();
+  limitHeapGrowth();
   const owned = database ?? (await prepareDatabase(config, (line) => console.error(line)));
   let app: FastifyInstance;
   try {

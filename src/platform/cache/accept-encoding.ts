@@ -3,7 +3,8 @@
  * (`;q=` 0 to 1, three decimals at most); `q=0` refuses a coding; `*` stands for every coding not named;
  * `identity` (no encoding) is acceptable unless refused by name or by `*;q=0`, and when not named it ranks
  * with the lowest weight the client gave (so it never beats a coding the client asked for, as the
- * `negotiator` package does); `x-gzip` is gzip; names are case-insensitive. The header is scanned in place, without allocating: it is read on every cached answer.
+ * `negotiator` package does); `x-gzip` is gzip; names are case-insensitive. The header is scanned in place
+ * without allocating, and the few distinct headers clients send are remembered: it is read on every hit.
  */
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -73,12 +74,15 @@ function quotedEnd(header: string, at: number): number {
   return header.length;
 }
 
-/**
- * Which representation to send, given the header and which compressed forms exist. Highest weight wins;
- * on a tie brotli (smallest), then gzip, then identity. When everything is refused, identity is sent anyway
- * (RFC 9110 allows it, and a 406 helps nobody).
- */
-export function acceptedEncoding(header: string, hasBr: boolean, hasGzip: boolean): Encoding {
+/** Weights are thousandths (three decimals at most): packed as br, gzip and identity in base WEIGHT_BASE. */
+const THOUSANDTHS = 1_000;
+const WEIGHT_BASE = THOUSANDTHS + 1;
+/** Parsed headers remembered (clients send a handful of distinct ones); emptied when full. */
+const REMEMBERED_HEADERS = 64;
+const remembered = new Map<string, number>();
+
+/** The weights the header gives brotli, gzip and identity (the wildcard applied), packed in one number. */
+function weigh(header: string): number {
   let br = UNLISTED;
   let gzip = UNLISTED;
   let identity = UNLISTED;
@@ -117,10 +121,29 @@ export function acceptedEncoding(header: string, hasBr: boolean, hasGzip: boolea
     else if (tokenIs(header, nameStart, nameEnd, 'identity')) identity = Math.max(identity, weight);
     else if (tokenIs(header, nameStart, nameEnd, '*')) star = Math.max(star, weight);
   }
-  const brWeight = !hasBr ? 0 : br !== UNLISTED ? br : Math.max(star, 0);
-  const gzipWeight = !hasGzip ? 0 : gzip !== UNLISTED ? gzip : Math.max(star, 0);
+  const brWeight = br !== UNLISTED ? br : Math.max(star, 0);
+  const gzipWeight = gzip !== UNLISTED ? gzip : Math.max(star, 0);
   const identityWeight = identity !== UNLISTED ? identity : star !== UNLISTED ? star : lowestWeight;
-  if (brWeight > 0 && brWeight >= gzipWeight && brWeight >= identityWeight) return 'br';
-  if (gzipWeight > 0 && gzipWeight >= identityWeight) return 'gzip';
+  const thousandths = (weight: number) => Math.round(weight * THOUSANDTHS);
+  return (thousandths(brWeight) * WEIGHT_BASE + thousandths(gzipWeight)) * WEIGHT_BASE + thousandths(identityWeight);
+}
+
+/**
+ * Which representation to send, given the header and which compressed forms exist. Highest weight wins;
+ * on a tie brotli (smallest), then gzip, then identity. When everything is refused, identity is sent anyway
+ * (RFC 9110 allows it, and a 406 helps nobody).
+ */
+export function acceptedEncoding(header: string, hasBr: boolean, hasGzip: boolean): Encoding {
+  let packed = remembered.get(header);
+  if (packed === undefined) {
+    packed = weigh(header);
+    if (remembered.size >= REMEMBERED_HEADERS) remembered.clear();
+    remembered.set(header, packed);
+  }
+  const identity = packed % WEIGHT_BASE;
+  const gzip = hasGzip ? Math.floor(packed / WEIGHT_BASE) % WEIGHT_BASE : 0;
+  const br = hasBr ? Math.floor(packed / (WEIGHT_BASE * WEIGHT_BASE)) : 0;
+  if (br > 0 && br >= gzip && br >= identity) return 'br';
+  if (gzip > 0 && gzip >= identity) return 'gzip';
   return 'identity';
 }
