@@ -90,7 +90,7 @@ describe('the misses budget', () => {
 });
 
 describe('shared-cacheable answers', () => {
-  it('count against the public budget (MISS, HIT, 304), and its 429 says so', async () => {
+  it('carry no per-client RateLimit-* headers (MISS, HIT, 304), while the public budget still counts and its 429 says so', async () => {
     const t = await appWith(limits({ public: { points: 4, durationS: 60 } }));
     const ip = '198.51.100.30';
     const miss = await get(t, '/api/brands', ip);
@@ -99,8 +99,11 @@ describe('shared-cacheable answers', () => {
     expect([miss.headers['x-cache'], hit.headers['x-cache'], notModified.statusCode]).toEqual(['MISS', 'HIT', 304]);
     for (const response of [miss, hit, notModified]) {
       expect(response.headers['cache-control']).toMatch(/^public, /);
+      for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']) expect(response.headers[name]).toBeUndefined();
     }
-    expect((await get(t, '/brands', ip)).statusCode).toBe(200);
+    const page = await get(t, '/brands', ip);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['ratelimit-remaining']).toBeUndefined();
     expect((await get(t, '/api/brands', ip)).statusCode).toBe(200);
     const refused = await get(t, '/api/brands', ip);
     expect(refused.statusCode).toBe(429);

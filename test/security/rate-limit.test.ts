@@ -55,9 +55,11 @@ describe('the app calling itself', () => {
     const result = await warmUp(t.app, 10_000);
     expect(result.requested).toBeGreaterThan(3);
     expect(result.failed).toBe(0);
-    expect((await get(t)).headers['ratelimit-remaining']).toBe('2');
-    const forged = await get(t, { 'x-gadizone-internal': 'guess' });
-    expect(forged.headers['ratelimit-remaining']).toBe('1');
+    // Three points left after the warm-up: two plain requests and a forged marker spend them.
+    expect((await get(t)).statusCode).toBe(200);
+    expect((await get(t, { 'x-gadizone-internal': 'guess' })).statusCode).toBe(200);
+    expect((await get(t)).statusCode).toBe(200);
+    expect((await get(t)).statusCode).toBe(429);
   });
 });
 
@@ -67,10 +69,10 @@ describe('the public tier', () => {
     for (let n = 1; n <= 5; n += 1) {
       const response = await get(t);
       expect(response.statusCode).toBe(200);
-      expect(response.headers['ratelimit-limit']).toBe('5');
-      expect(response.headers['ratelimit-remaining']).toBe(String(5 - n));
-      const resetS = Number(response.headers['ratelimit-reset']);
-      expect(Number.isInteger(resetS) && resetS > 0 && resetS <= 60).toBe(true);
+      // A shared cache would hand one client's counters to everyone: public answers carry none.
+      expect(response.headers['cache-control']).toMatch(/^public, /);
+      expect(response.headers['ratelimit-limit']).toBeUndefined();
+      expect(response.headers['ratelimit-remaining']).toBeUndefined();
       expect(response.headers['retry-after']).toBeUndefined();
     }
     const refused = await get(t);
@@ -254,9 +256,6 @@ describe.skipIf(!redisUrl)('counters in Redis', () => {
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 200)).toHaveLength(BUDGET);
     expect(statuses.filter((s) => s === 429)).toHaveLength(REQUESTS - BUDGET);
-    // Each remaining count was handed out once.
-    const remaining = responses.filter((r) => r.statusCode === 200).map((r) => Number(r.headers['ratelimit-remaining']));
-    expect(remaining.sort((x, y) => x - y)).toEqual(Array.from({ length: BUDGET }, (_, n) => n));
   });
 
   it('shares the login budget too: attempts on one instance count on the other', async () => {
@@ -294,7 +293,7 @@ describe.skipIf(!redisUrl)('a Redis outage under the limiter', () => {
 
     // Redis up: two of the four points used, counted in Redis.
     expect((await get(t, {}, '198.51.100.70')).statusCode).toBe(200);
-    expect((await get(t, {}, '198.51.100.70')).headers['ratelimit-remaining']).toBe('2');
+    expect((await get(t, {}, '198.51.100.70')).statusCode).toBe(200);
     expect(await probe.get(counterKey('198.51.100.70'))).toBe('2');
 
     // Redis gone: the insurance limiter, which has seen none of those requests, grants a full budget of its own.
@@ -302,7 +301,7 @@ describe.skipIf(!redisUrl)('a Redis outage under the limiter', () => {
     const during = [];
     for (let n = 0; n < POINTS + 2; n += 1) during.push(await get(t, {}, '198.51.100.70'));
     expect(during.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 429, 429]);
-    expect(during.map((r) => r.headers['ratelimit-remaining'])).toEqual(['3', '2', '1', '0', '0', '0']);
+    expect(during[POINTS]!.headers['ratelimit-remaining']).toBe('0');
     expect(Number(during[POINTS]!.headers['retry-after'])).toBeGreaterThan(0);
     expect(during[POINTS]!.json().error.code).toBe('TOO_MANY_REQUESTS');
 

@@ -82,6 +82,12 @@ export interface MissBudget {
   refund(request: FastifyRequest): void;
 }
 
+/**
+ * Per-client headers (this client's rate-limit counters) that a shared cache would hand to everyone: kept off
+ * every shared-cacheable answer. A 429 (no-store) still carries them, and so does every uncached answer.
+ */
+const PER_CLIENT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'] as const;
+
 /** The Cache-Control of every cached answer: browsers, then CDNs, may keep it; stale copies bridge outages. */
 export function cacheControlFor(config: CacheConfig): string {
   return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
@@ -167,6 +173,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
       return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);
     }
     reply.header('cache-control', cacheControl);
+    if (reply.hasHeader(PER_CLIENT_HEADERS[0])) for (const name of PER_CLIENT_HEADERS) reply.removeHeader(name);
     const isHit = outcome === 'memory' || outcome === 'l1' || outcome === 'l2';
     if (matchesEtag(request.headers['if-none-match'], body.hash)) {
       stats.record(route, isHit ? 'notModified' : outcome);

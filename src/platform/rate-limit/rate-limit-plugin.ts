@@ -7,7 +7,8 @@
  * and `bulk` per signed-in user. A page form spends the same budgets under the same keys
  * as its API route, so alternating between them gains nothing. Per-IP keys come from `clientKey` (an IPv6
  * client is its /64). Answers carry
- * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a refusal is a 429 with `Retry-After`.
+ * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (response-cache.ts removes them from
+ * shared-cacheable answers); a refusal is a 429 with `Retry-After`.
  */
 import { randomBytes } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
