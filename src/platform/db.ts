@@ -114,6 +114,11 @@ export function createPool(url: string, config: DatabasePoolConfig, applicationN
   // between two statements (a transaction awaiting something) would emit an unhandled 'error' and crash
   // the process; its next statement fails anyway, and release() then discards it.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  // An idle client whose server connection ends (PostgreSQL stopping, a failover) is dropped by pg-pool,
+  // which then emits 'error' on the pool: with no listener that crashes the process. It was seen when
+  // `gadizone seed` stopped its embedded PostgreSQL while a client was still being opened. Owners that
+  // want to log it add their own listener (db-plugin.ts).
+  pool.on('error', () => undefined);
   return pool;
 }
 
