@@ -30,7 +30,7 @@ import { cachePlugin } from './platform/cache/cache-plugin.js';
 import { dbPlugin } from './platform/db-plugin.js';
 import { outboxPlugin } from './platform/outbox-plugin.js';
 import { jobsPlugin } from './platform/jobs/jobs-plugin.js';
-import { ALL_JOBS, schedulesFor } from './jobs/index.js';
+import { ALL_JOBS, schedulesFor } from './jobs.js';
 import { mediaPlugin } from './media/media-plugin.js';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit-plugin.js';
 import { securityPlugin } from './platform/security-plugin.js';
