@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { authPlugin } from './admin/auth/auth-plugin.js';
 import { adminRoutes } from './admin/routes.js';
-import { adminPages } from './web/admin/routes.js';
+import { adminPages } from './web/admin/admin-page-routes.js';
 import { analyticsPlugin } from './analytics/analytics-plugin.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { brandRoutes } from './catalogue/brands/routes.js';
