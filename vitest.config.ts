@@ -11,7 +11,8 @@ const shared = { include, testTimeout: 30_000, hookTimeout: 300_000 };
 /**
  * Files whose subject does not depend on which PostgreSQL the project provides (a browser, Redis
  * topologies, their own primary + replica pair, their own processes and servers, the load generator,
- * image encoding, deployment files): they run once, in the embedded project, not again on the server.
+ * image encoding, deployment files, the project's own tooling): they run once, in the embedded project,
+ * not again on the server.
  */
 const ENGINE_INDEPENDENT = [
   'test/web/browser.test.ts',
@@ -24,6 +25,7 @@ const ENGINE_INDEPENDENT = [
   'test/chaos/**',
   'test/cluster/**',
   'test/deploy/**',
+  'test/tooling/**',
 ];
 /** Three app processes sharing one database: on the server PostgreSQL when there is one (as deployed), else embedded. */
 const MULTI_INSTANCE = 'test/scale/multi-instance.test.ts';

@@ -8,7 +8,7 @@
 import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { openDatabase, type OpenDatabase } from './cli/database.js';
+import { openDatabase, type OpenDatabase } from './platform/open-database.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { seedCurated } from './db/seed/curated.js';

@@ -2,7 +2,7 @@
  * Decorates the app with the analytics ingest (`app.analytics`): the bounded event buffer, written to
  * analytics_events in batches, and flushed on close so a graceful shutdown loses nothing (only a database
  * that is down at that moment does: those events are counted as dropped). The roll-up and partition
- * maintenance are scheduled jobs (src/jobs/analytics.ts), run once per cluster.
+ * maintenance are scheduled jobs (analytics/jobs.ts), run once per cluster.
  */
 import fp from 'fastify-plugin';
 import { createEventBuffer, type EventBuffer, type EventBufferStats } from './event-buffer.js';

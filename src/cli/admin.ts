@@ -12,7 +12,7 @@ import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createAuthRepository } from '../admin/auth/repository.js';
 import { createPool, transaction } from '../platform/db.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 const USAGE = 'usage: gadizone admin create --email EMAIL [--role admin|editor|viewer] [--name NAME]\n       gadizone admin set-password --email EMAIL';
 

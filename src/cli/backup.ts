@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { runBackup } from '../platform/backup/backup.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 export async function backupCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'no-upload': { type: 'boolean' } }, strict: true });

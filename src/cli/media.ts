@@ -10,7 +10,7 @@ import { createPool } from '../platform/db.js';
 import { configureSharp, createRenderQueue } from '../media/renditions.js';
 import { createMediaService } from '../media/service.js';
 import { createMediaStore } from '../media/store.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 const USAGE = 'usage: gadizone media render-all [--queue]';
 const KIB = 1024;

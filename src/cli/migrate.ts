@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { runMigrations } from '../db/migrate.js';
 import { createPool } from '../platform/db.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 export async function migrateCommand(_args: string[]): Promise<number> {
   const database = await openDatabase(loadConfig(), (m) => console.error(m));

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { restoreBackup } from '../platform/backup/restore.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 const USAGE = 'usage: gadizone restore FILE [--force] [--skip-checksum]';
 

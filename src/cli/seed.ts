@@ -5,7 +5,7 @@ import { runMigrations } from '../db/migrate.js';
 import { readSeedFiles, seedCurated } from '../db/seed/curated.js';
 import { seedSynthetic } from '../db/seed/synthetic.js';
 import { createPool } from '../platform/db.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 const MAX_SYNTHETIC = 5_000_000;
 

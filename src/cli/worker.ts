@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { buildApp } from '../app.js';
 import { redisTarget } from '../platform/redis.js';
 import { withSecrets } from '../platform/secrets.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../platform/open-database.js';
 
 export async function workerCommand(args: string[]): Promise<number> {
   if (args.length > 0) {

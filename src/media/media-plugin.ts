@@ -1,6 +1,7 @@
 /**
  * Images → `app.media`: the picture repository the pages use, the rendering service the media.render job
- * runs, the /media routes and the upload route. sharp is set up for bounded memory (no libvips cache, one
+ * runs, the /media routes, and the admin API's image upload route (admin/images/image-upload-routes.ts),
+ * registered here because it writes into this plugin's store. sharp is set up for bounded memory (no libvips cache, one
  * thread) and every render in this process goes through one queue, one image at a time.
  *
  * Artwork renditions are made by jobs, never on a request: at start-up (when AUTO_SEED prepares the
@@ -9,13 +10,14 @@
  * process per model).
  */
 import fp from 'fastify-plugin';
+import { imageUploadRoutes } from '../admin/images/image-upload-routes.js';
 import type { Config } from '../config.js';
+import { MEDIA_DECORATION, type MediaRenderHost } from './jobs.js';
 import { createPictureRepository, type PictureRepository } from './repository.js';
 import { configureSharp, createRenderQueue, type RenderQueue } from './renditions.js';
 import { mediaRoutes } from './routes.js';
 import { createMediaService, type MediaService } from './service.js';
 import { createMediaStore, type MediaStore } from './store.js';
-import { uploadRoutes } from './upload.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,9 +56,11 @@ export const mediaPlugin = fp<{ config: Config }>(
       for (const id of fresh) queuedAt.set(id, now);
       service.queueMissingArtwork(fresh).catch((error: unknown) => app.log.error({ err: error }, 'queueing artwork renders failed'));
     };
-    app.decorate('media', { pictures: createPictureRepository(app.pg, { onMissing }), service, store, queue });
+    const media = { pictures: createPictureRepository(app.pg, { onMissing }), service, store, queue };
+    // The media.render job finds the service by this name, through the MediaRenderHost contract.
+    app.decorate(MEDIA_DECORATION, media satisfies MediaRenderHost);
     await app.register(mediaRoutes(store));
-    await app.register(uploadRoutes(store, config.media.uploadMaxBytes));
+    await app.register(imageUploadRoutes(store, config.media.uploadMaxBytes));
     if (config.autoSeed) {
       app.addHook('onReady', async () => {
         const queued = await service.queueMissingArtwork().catch((error: unknown) => {

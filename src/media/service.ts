@@ -6,18 +6,15 @@
  */
 import type pg from 'pg';
 import { modelChanged } from '../catalogue/cache-tags.js';
-import { mediaRenderJob } from '../jobs/media.js';
 import { transaction, type Executor } from '../platform/db.js';
 import { enqueueJob } from '../platform/jobs/define-job.js';
 import { DeferredOutboxError, enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
+import { mediaRenderJob, type RenderOutcome } from './jobs.js';
 import { parseMediaName } from './names.js';
 import { RenderError, renderRenditions, type RenderQueue, type RenditionSet } from './renditions.js';
 import { artworkOf } from './repository.js';
 import type { MediaStore } from './store.js';
-
-/** `failed`: the source cannot be rendered (RenderError); the reason is on the image's row. */
-export type RenderOutcome = 'rendered' | 'unchanged' | 'missing' | 'unsupported' | 'failed';
 
 export interface MediaServiceDeps {
   pool: pg.Pool;

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeNext } from '../../src/web/admin/session.js';
+import { safeNext } from '../../src/web/admin/admin-page-session.js';
 import { buildTestApp, type TestApp } from '../helpers.js';
 import { createUser, type TestUser } from '../admin/helpers.js';
 import { encode, formHeaders, SITE } from '../web/admin-helpers.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers.js';
 import { createUser, type TestUser } from '../admin/helpers.js';
-import { lockoutMessage } from '../../src/web/admin/routes.js';
+import { lockoutMessage } from '../../src/web/admin/admin-page-routes.js';
 import { encode, formHeaders, getPage, setCookies, signInPage, SITE, type PageSession } from './admin-helpers.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 /** The admin pages that are not one resource's list or form: login, dashboard, audit log, bulk import, image upload. */
-import { Alert, Notice, Page, type PageContext } from './layout.js';
-import type { LatestLead } from './dashboard-repository.js';
+import { Alert, Notice, Page, type PageContext } from './admin-page-layout.js';
+import type { LatestLead } from './admin-dashboard-repository.js';
 import { IMPORT_ENTITIES } from '../../admin/import/importers.js';
 import { IMAGE_KINDS } from '../../admin/resources/specs/images.js';
 
@@ -210,7 +210,7 @@ export function ImportPage({ ctx }: { ctx: PageContext }) {
  * /api/admin/models/:id/images; the text fields come before the file, as that API reads them. The script
  * adds a preview of the chosen file.
  */
-/** What the media API accepts (src/media/upload.ts), told beside the file input. */
+/** What the upload route accepts (src/admin/images/image-upload-routes.ts), told beside the file input. */
 export interface UploadLimits {
   maxMb: number;
   minSidePx: number;

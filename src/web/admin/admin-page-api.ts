@@ -2,7 +2,7 @@
  * How the admin pages use the admin API: every read and write goes through `app.inject` to the real
  * /api/admin/* route, so permissions, validation, versioning (If-Match → 412), audit rows and cache
  * invalidation are exactly the API's. The page request's access cookie becomes the inner request's
- * Bearer token: the CSRF Origin check has already run on the page request (see routes.tsx), and a Bearer
+ * Bearer token: the CSRF Origin check has already run on the page request (see admin-page-routes.tsx), and a Bearer
  * request cannot be forged cross-site. The client's address is passed on, so the audit log and the
  * per-IP limits see the visitor, not 127.0.0.1.
  */

@@ -3,7 +3,7 @@
  * before one file part). admin and editor only, with the admin API's CSRF and `modify` rules (authorize).
  * The type is read from the bytes (sharp's metadata), never from the file name or the part's header:
  * JPEG, PNG, WebP and AVIF up to MEDIA_UPLOAD_MAX_MB, at least MIN_SIDE_PX a side and at most
- * MAX_ASPECT_RATIO long (renditions.ts: a picture outside those could never be rendered). The file is
+ * MAX_ASPECT_RATIO long (media/renditions.ts: a picture outside those could never be rendered). The file is
  * streamed to disk as it arrives, never held in memory, and a body announcing more than the limit is
  * refused before it is read. The original is stored, then one transaction adds the model_images row, its
  * audit row and a media.render job; the answer is 202 with the row, and its renditions appear when the job
@@ -21,16 +21,16 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import sharp from 'sharp';
-import { IMAGE_KINDS } from '../admin/resources/specs/images.js';
-import { adminWrite } from '../admin/write.js';
-import { plainText } from '../content/text.js';
-import { AppError } from '../errors.js';
-import { mediaRenderJob } from '../jobs/media.js';
-import { errorResponses, One } from '../lib/schemas.js';
-import { enqueueJob } from '../platform/jobs/define-job.js';
-import { createNameHash, mediaUrl, originalName } from './names.js';
-import { displayedSize, MAX_INPUT_PIXELS, sizeProblem } from './renditions.js';
-import type { MediaStore } from './store.js';
+import { plainText } from '../../content/text.js';
+import { AppError } from '../../errors.js';
+import { errorResponses, One } from '../../lib/schemas.js';
+import { mediaRenderJob } from '../../media/jobs.js';
+import { createNameHash, mediaUrl, originalName } from '../../media/names.js';
+import { displayedSize, MAX_INPUT_PIXELS, sizeProblem } from '../../media/renditions.js';
+import type { MediaStore } from '../../media/store.js';
+import { enqueueJob } from '../../platform/jobs/define-job.js';
+import { IMAGE_KINDS } from '../resources/specs/images.js';
+import { adminWrite } from '../write.js';
 
 /** What sharp calls each accepted format (AVIF is a HEIF container with AV1 inside). */
 const ACCEPTED = { jpeg: 'jpeg', png: 'png', webp: 'webp', heif: 'avif' } as const;
@@ -188,7 +188,11 @@ function createImage(app: FastifyInstance, request: FastifyRequest, modelId: num
   });
 }
 
-export function uploadRoutes(store: MediaStore, maxBytes: number): FastifyPluginAsyncTypebox {
+/**
+ * The upload route, writing originals into the media plugin's store (media-plugin.ts registers it with that
+ * store); `maxBytes` is the file limit (MEDIA_UPLOAD_MAX_MB).
+ */
+export function imageUploadRoutes(store: MediaStore, maxBytes: number): FastifyPluginAsyncTypebox {
   return async (app) => {
     // This plugin's scope only: the rest of the API stays JSON.
     await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 11, fieldSize: 1_000 } });

@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { accessTokenOf, callApi } from './api.js';
-import type { AdminUser } from './layout.js';
+import { accessTokenOf, callApi } from './admin-page-api.js';
+import type { AdminUser } from './admin-page-layout.js';
 
 /** Admin pages carry names, e-mail addresses and leads: never stored by a browser or a shared cache. */
 export const PAGE_CACHE_CONTROL = 'no-store, private';

@@ -4,8 +4,8 @@
  * after a change, so the first visitor after an invalidation does not pay for the database round trip.
  */
 import { Type } from '@sinclair/typebox';
-import { warmUp } from '../platform/cache/warm-up.js';
-import { defineJob } from '../platform/jobs/define-job.js';
+import { warmUp } from './warm-up.js';
+import { defineJob } from '../jobs/define-job.js';
 
 const WARM_UP_BUDGET_MS = 60_000;
 const MAX_PATHS = 200;

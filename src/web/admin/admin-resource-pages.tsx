@@ -1,6 +1,6 @@
 /** The list and the edit/create page of one resource. Read-only (no edit controls) for roles that may not write it. */
-import { Alert, Field, Notice, Page, type PageContext } from './layout.js';
-import { humanise, toFormValue, type AdminResource, type FormValues } from './resources.js';
+import { Alert, Field, Notice, Page, type PageContext } from './admin-page-layout.js';
+import { humanise, toFormValue, type AdminResource, type FormValues } from './admin-page-resources.js';
 
 export interface ListState {
   q: string;

@@ -2,8 +2,8 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { can, type Role } from '../../admin/permissions.js';
-import type { AdminAssets } from './assets.js';
-import { ADMIN_PAGES, type FormField } from './resources.js';
+import type { AdminAssets } from './admin-page-assets.js';
+import { ADMIN_PAGES, type FormField } from './admin-page-resources.js';
 
 export interface AdminUser {
   id: number;

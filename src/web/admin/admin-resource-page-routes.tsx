@@ -6,12 +6,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../admin/permissions.js';
-import { callApi, fieldErrors, type ApiAnswer } from './api.js';
-import type { AdminAssets } from './assets.js';
-import { Alert, Page, renderPage, type PageContext } from './layout.js';
-import { formToInput, type AdminResource, type FormValues } from './resources.js';
-import { CONFLICT_MESSAGE, EditPage, ListPage, valuesOf, type FormState, type ListState } from './resource-pages.js';
-import { sendPage } from './session.js';
+import { callApi, fieldErrors, type ApiAnswer } from './admin-page-api.js';
+import type { AdminAssets } from './admin-page-assets.js';
+import { Alert, Page, renderPage, type PageContext } from './admin-page-layout.js';
+import { formToInput, type AdminResource, type FormValues } from './admin-page-resources.js';
+import { CONFLICT_MESSAGE, EditPage, ListPage, valuesOf, type FormState, type ListState } from './admin-resource-pages.js';
+import { sendPage } from './admin-page-session.js';
 
 type Row = { id: number; version: number; deletedAt: string | null } & Record<string, unknown>;
 

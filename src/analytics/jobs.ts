@@ -1,7 +1,7 @@
 /** Analytics jobs: the hourly roll-up into trending/popular tables and the monthly event partitions. */
 import { Type } from '@sinclair/typebox';
-import { maintainEventPartitions } from '../analytics/partitions.js';
-import { rollUpAnalytics } from '../analytics/roll-up.js';
+import { maintainEventPartitions } from './partitions.js';
+import { rollUpAnalytics } from './roll-up.js';
 import { defineJob } from '../platform/jobs/define-job.js';
 
 export const rollUpAnalyticsJob = defineJob({

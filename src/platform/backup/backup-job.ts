@@ -1,7 +1,7 @@
 /** Scheduled backup: the same runBackup as `gadizone backup` (BACKUP_DIR, retention, S3), as a job. */
 import { Type } from '@sinclair/typebox';
-import { runBackup } from '../platform/backup/backup.js';
-import { defineJob } from '../platform/jobs/define-job.js';
+import { runBackup } from './backup.js';
+import { defineJob } from '../jobs/define-job.js';
 
 export const backupJob = defineJob({
   name: 'backup.run',

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
-import { ADMIN_CSS } from './styles.js';
+import { ADMIN_CSS } from './admin-page-styles.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const HASH_CHARS = 16;

@@ -6,7 +6,7 @@
  * pages work without JavaScript (forms post and redirect), and every page is testable with app.inject. The
  * cookie rules stay the API's: login runs POST /api/admin/auth/login in cookie mode and passes its
  * Set-Cookie on unchanged (httpOnly, Secure, SameSite=Strict); every form post here must pass the API's
- * Origin check (app.checkOrigin) before it is turned into an API call (api.ts). The small external script
+ * Origin check (app.checkOrigin) before it is turned into an API call (admin-page-api.ts). The small external script
  * (client/admin.js, bundled by esbuild at start, served hashed) only enhances: it refreshes the access
  * cookie through /api/admin/auth/refresh (the refresh cookie is scoped to that path), revokes the session
  * on sign-out, previews an image before upload, and streams bulk imports with a progress bar.
@@ -25,17 +25,17 @@ import { Readable, Transform } from 'node:stream';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../admin/permissions.js';
+import { UPLOAD_FORM_OVERHEAD_BYTES } from '../../admin/images/image-upload-routes.js';
 import { AppError } from '../../errors.js';
-import { UPLOAD_FORM_OVERHEAD_BYTES } from '../../media/upload.js';
 import { MAX_ASPECT_RATIO, MIN_SIDE_PX } from '../../media/renditions.js';
-import { callApi, fieldErrors, type ApiAnswer } from './api.js';
-import { registerAdminAssets, type AdminAssets } from './assets.js';
-import { createDashboardRepository } from './dashboard-repository.js';
-import { Alert, Page, renderPage } from './layout.js';
-import { AuditPage, DashboardPage, ImportPage, LoginPage, UploadPage, type AuditEntry, type AuditFilters, type LoginState } from './pages.js';
-import { ADMIN_PAGES, type FormValues } from './resources.js';
-import { contextOf, registerResourcePages } from './resource-routes.js';
-import { closeIfBodyUnread, originAllowed, PAGE_CACHE_CONTROL, requireUser, safeNext, sendPage } from './session.js';
+import { callApi, fieldErrors, type ApiAnswer } from './admin-page-api.js';
+import { registerAdminAssets, type AdminAssets } from './admin-page-assets.js';
+import { createDashboardRepository } from './admin-dashboard-repository.js';
+import { Alert, Page, renderPage } from './admin-page-layout.js';
+import { AuditPage, DashboardPage, ImportPage, LoginPage, UploadPage, type AuditEntry, type AuditFilters, type LoginState } from './admin-pages.js';
+import { ADMIN_PAGES, type FormValues } from './admin-page-resources.js';
+import { contextOf, registerResourcePages } from './admin-resource-page-routes.js';
+import { closeIfBodyUnread, originAllowed, PAGE_CACHE_CONTROL, requireUser, safeNext, sendPage } from './admin-page-session.js';
 
 /**
  * Body limit of the anonymous sign-in and sign-out forms: an e-mail address, a password of up to 1,024
