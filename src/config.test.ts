@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DOCUMENTED_EXAMPLE_SECRETS, loadConfig } from '../src/config.js';
+import { ConfigError, DOCUMENTED_EXAMPLE_SECRETS, loadConfig } from './config.js';
 
 describe('config', () => {
   it('defaults to embedded mode on 127.0.0.1:3000 with ./data', () => {
