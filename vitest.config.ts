@@ -1,12 +1,16 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Every database test runs against the embedded PostgreSQL; when TEST_DATABASE_URL is set (CI), the same
- * files run a second time against that server. Each test file gets its own database, cloned from a
- * template that global setup migrated and seeded once.
+ * Two kinds of test. Unit tests (any `*.test.ts` under src/, beside the module it tests, and under test/unit/)
+ * call pure functions: no database, no app, no global setup, so `npm run test:unit` takes seconds. Every other
+ * test (`test/**`) runs against the embedded PostgreSQL; when TEST_DATABASE_URL is set (CI), the same files
+ * run a second time against that server. Each of those files gets its own database, cloned from a template
+ * that global setup migrated and seeded once. `vitest run` (npm test) runs every project: each file once per
+ * project it belongs to, and a unit file belongs to the unit project only.
  */
-const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
-const shared = { include, testTimeout: 30_000, hookTimeout: 300_000 };
+const UNIT = ['src/**/*.test.ts', 'test/unit/**/*.test.ts'];
+const DATABASE = ['test/**/*.test.ts'];
+const timeouts = { testTimeout: 30_000, hookTimeout: 300_000 };
 
 /**
  * Files whose subject does not depend on which PostgreSQL the project provides (a browser, Redis
@@ -32,18 +36,26 @@ const MULTI_INSTANCE = 'test/scale/multi-instance.test.ts';
 
 const withServer = Boolean(process.env.TEST_DATABASE_URL);
 const projects = [
+  { test: { include: UNIT, name: 'unit' } },
   {
     test: {
-      ...shared,
+      ...timeouts,
+      include: DATABASE,
       name: 'embedded',
       globalSetup: ['test/setup/embedded.ts'],
-      exclude: [...configDefaults.exclude, ...(withServer ? [MULTI_INSTANCE] : [])],
+      exclude: [...configDefaults.exclude, ...UNIT, ...(withServer ? [MULTI_INSTANCE] : [])],
     },
   },
 ];
 if (withServer) {
   projects.push({
-    test: { ...shared, name: 'server', globalSetup: ['test/setup/server.ts'], exclude: [...configDefaults.exclude, ...ENGINE_INDEPENDENT] },
+    test: {
+      ...timeouts,
+      include: DATABASE,
+      name: 'server',
+      globalSetup: ['test/setup/server.ts'],
+      exclude: [...configDefaults.exclude, ...UNIT, ...ENGINE_INDEPENDENT],
+    },
   });
 }
 

@@ -2,11 +2,11 @@
  * Cache keys name exactly one answer: built from the validated parameters only, path and query in separate
  * namespaces, every name and value percent-encoded (so `q=tata%26type%3Dvariant` cannot pose as
  * `q=tata&type=variant`), and a parameter the route does not declare can never make a new entry: 400 under
- * /api, ignored elsewhere. The last test walks every registered GET route.
+ * /api, ignored elsewhere. The last test walks every registered GET route. keyOf itself is unit-tested beside
+ * it (src/platform/cache/cache-key.test.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyOf, type KeyPlan } from '../../src/platform/cache/cache-key.js';
 import { buildTestApp, type TestApp } from '../helpers.js';
 
 let t: TestApp;
@@ -48,57 +48,6 @@ describe('keys cannot be confused', () => {
     const aPlain = await get(`/media/art/${a}.svg`);
     expect(aPlain.headers['x-cache']).toBe('HIT');
     expect(aPlain.body).toBe(aAsked.body);
-  });
-});
-
-describe('keyOf', () => {
-  const plan = (queryNames: string[], paramNames: string[] = [], refuseUnknown = true): KeyPlan => ({
-    schema: undefined,
-    paramNames,
-    queryNames: [...queryNames].sort(),
-    refuseUnknown,
-    checkUnknown: true,
-    declared: new Set(queryNames),
-  });
-
-  it('percent-encodes names’ values, so structure characters inside values stay values', () => {
-    const search = plan(['q', 'type']);
-    expect(keyOf('search', search, {}, { q: 'tata&type=variant' })).not.toBe(keyOf('search', search, {}, { q: 'tata', type: 'variant' }));
-    expect(keyOf('search', search, {}, { q: 'a b/c?d' })).toBe('search?q=a%20b%2Fc%3Fd');
-  });
-
-  it('puts path parameters and query parameters in namespaces that cannot meet', () => {
-    const route = plan(['file'], ['file'], false);
-    expect(keyOf('art', route, { file: 'a.svg' }, { file: 'b.svg' })).not.toBe(keyOf('art', route, { file: 'b.svg' }, { file: 'a.svg' }));
-    expect(keyOf('art', plan([], ['file'], false), { file: 'a.svg' }, { file: 'b.svg' })).toBe('art/file=a.svg');
-  });
-
-  it('orders by name, skips absent values, and tells arrays, objects, empty strings and null apart', () => {
-    const route = plan(['b', 'a', 'c']);
-    expect(keyOf('r', route, {}, { b: 2, a: 1 })).toBe(keyOf('r', route, {}, { a: 1, b: 2, c: undefined }));
-    const keys = [
-      keyOf('r', route, {}, { a: ['x', 'y'] }),
-      keyOf('r', route, {}, { a: 'x,y' }),
-      keyOf('r', route, {}, { a: ['x,y'] }),
-      keyOf('r', route, {}, { a: { k: 'v' } }),
-      keyOf('r', route, {}, { a: 'k:v' }),
-      keyOf('r', route, {}, { a: '' }),
-      keyOf('r', route, {}, { a: null }),
-      keyOf('r', route, {}, {}),
-    ];
-    expect(new Set(keys).size).toBe(keys.length);
-  });
-
-  it('reads only the declared names: ignored off /api, refused (400 UNKNOWN_PARAMETER) under /api', () => {
-    expect(keyOf('page', plan(['a'], [], false), {}, { a: '1', zzz: '1' })).toBe(keyOf('page', plan(['a'], [], false), {}, { a: '1' }));
-    expect(() => keyOf('api', plan(['a']), {}, { a: '1', zzz: '1', yyy: '2' })).toThrow(/unknown query parameters: zzz, yyy/);
-  });
-
-  it('hashes long keys, still one per distinct value', () => {
-    const route = plan(['q']);
-    const long = keyOf('search', route, {}, { q: 'ä'.repeat(100) });
-    expect(long).toMatch(/^search#[A-Za-z0-9_-]{22}$/);
-    expect(keyOf('search', route, {}, { q: `${'ä'.repeat(99)}b` })).not.toBe(long);
   });
 });
 

@@ -46,34 +46,6 @@ function badLocation(response: LightMyRequestResponse, within = '/'): string | n
 }
 
 describe('safeNext', () => {
-  it.each([
-    ['/admin', '/admin'],
-    ['/admin/brands?q=creta&page=2', '/admin/brands?q=creta&page=2'],
-    ['/admin/€', '/admin/%E2%82%AC'],
-    ['/admin/brands?q=Škoda', '/admin/brands?q=%C5%A0koda'],
-    ['/admin/%E2%82%AC', '/admin/%E2%82%AC'],
-    ['/admin/\u2028', '/admin/%E2%80%A8'],
-    ['/admin/\ud800', '/admin'],
-    ['/admin/\r\nSet-Cookie: x=1', '/admin'],
-    ['/admin/ x', '/admin'],
-    ['//evil.example', '/admin'],
-    ['/admin@evil.example', '/admin'],
-    ['/administrator', '/admin'],
-    ['https://evil.example/admin', '/admin'],
-    ['/admin\\..\\x', '/admin'],
-    ['/admin/../cars', '/admin'],
-    ['/admin/%2E%2e/cars', '/admin'],
-    [42, '/admin'],
-    [undefined, '/admin'],
-  ])('%j → %j', (next, expected) => {
-    expect(safeNext(next)).toBe(expected);
-  });
-
-  it('drops an over-long return address', () => {
-    expect(safeNext(`/admin/${'x'.repeat(1_900)}`)).toBe(`/admin/${'x'.repeat(1_900)}`);
-    expect(safeNext(`/admin/${'x'.repeat(3_000)}`)).toBe('/admin');
-  });
-
   it('gives printable ASCII within /admin for every payload', () => {
     for (const payload of [...REDIRECT_PAYLOADS, ...ALL_PAYLOADS]) {
       const next = safeNext(payload);

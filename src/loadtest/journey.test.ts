@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CatalogueSample } from '../../src/loadtest/catalogue-sample.js';
-import { contentHolds } from '../../src/loadtest/http-client.js';
-import { planVisit, type PageKind } from '../../src/loadtest/journey.js';
-import { createRandom, userSeed } from '../../src/loadtest/random.js';
+import type { CatalogueSample } from './catalogue-sample.js';
+import { contentHolds } from './http-client.js';
+import { planVisit, type PageKind } from './journey.js';
+import { createRandom, userSeed } from './random.js';
 
 const sample: CatalogueSample = {
   models: Array.from({ length: 8 }, (_, m) => ({ slug: `model-${m}`, variants: Array.from({ length: 3 }, (_, v) => `model-${m}-v${v}`) })),

@@ -1,7 +1,7 @@
 /** REDIS_SENTINELS / REDIS_CLUSTER_NODES in the configuration: parsed, and refused with the variable named. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { redisTarget, slotPrefix } from '../../src/platform/redis.js';
+import { loadConfig } from '../config.js';
+import { redisTarget, slotPrefix } from './redis.js';
 
 describe('Redis topology settings', () => {
   it('reads sentinels (IPv6 too) with the default master name, and cluster seed nodes', () => {

@@ -6,7 +6,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { findUnstorable } from '../../src/platform/storable-input.js';
+import { findUnstorable } from './storable-input.js';
 
 /** An object of the given kind that also carries an own enumerable property holding a NUL: found only if it is walked. */
 const carrying = <T extends object>(value: T): T => Object.assign(value, { note: 'a\u0000b' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, StepTally } from '../../src/loadtest/stats.js';
-import { evaluateThresholds, exitCodeFor, THRESHOLD_FAILED_EXIT } from '../../src/loadtest/thresholds.js';
+import { percentile, StepTally } from './stats.js';
+import { evaluateThresholds, exitCodeFor, THRESHOLD_FAILED_EXIT } from './thresholds.js';
 
 /** A tally of `count` requests whose latencies rise evenly from 1 ms, with `errors` errors and `failedChecks` more failed checks. */
 function tally(count: number, maxMs: number, errors = 0, failedChecks = 0) {

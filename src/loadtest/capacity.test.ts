@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionSteps, dailyUsersFor, DEFAULT_ASSUMPTIONS } from '../../src/loadtest/capacity.js';
+import { connectionSteps, dailyUsersFor, DEFAULT_ASSUMPTIONS } from './capacity.js';
 
 describe('daily users from sustained requests per second', () => {
   it('divides the average rate over a day by the origin requests of a visit', () => {
