@@ -30,6 +30,7 @@ const ENGINE_INDEPENDENT = [
   'test/cluster/**',
   'test/deploy/**',
   'test/tooling/**',
+  'test/cache/cache-memory.test.ts',
 ];
 /** Three app processes sharing one database: on the server PostgreSQL when there is one (as deployed), else embedded. */
 const MULTI_INSTANCE = 'test/scale/multi-instance.test.ts';
