@@ -4,7 +4,7 @@
  * test/security/redirect-targets.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { safeNext } from './admin-session.js';
+import { safeNext } from './admin-page-session.js';
 
 describe('safeNext', () => {
   it.each([
