@@ -88,7 +88,7 @@ export function artworkAnswerTags(model: string, brand: string): string[] {
 
 export const missingBrandTags = (slug: string): string[] => [tag.brand(slug)];
 export const missingModelTags = (slug: string): string[] => [tag.model(slug)];
-export const missingVariantTags = (slugs: readonly string[]): string[] => slugs.map(tag.variant);
+export const missingVariantTags = (slug: string): string[] => [tag.variant(slug)];
 
 // ---- writes --------------------------------------------------------------------------------------------
 

@@ -26,13 +26,12 @@ export async function compareRedirect(app: FastifyInstance, request: FastifyRequ
 }
 
 export async function comparePage(app: FastifyInstance, ctx: PageContext, query: ComparePageQuery): Promise<PageResult> {
-  const { compare, variants: catalogueVariants } = app.catalogue;
   const slugs = slugsOf(query);
   const onlyDifferences = query.only === 'differences';
   let chosen: VariantSummary[] = [];
   let comparison = null;
-  if (slugs.length >= 2) comparison = await compare.compare(slugs.join(','), false);
-  else if (slugs.length === 1) chosen = [await catalogueVariants.get(slugs[0]!)];
+  if (slugs.length >= 2) comparison = await app.catalogue.compare.compare(slugs.join(','), false);
+  else if (slugs.length === 1) chosen = [await app.catalogue.variants.get(slugs[0]!)];
   const variants = comparison?.variants ?? chosen;
   const html = renderPage(<ComparePage ctx={ctx} data={{ slugs, onlyDifferences, comparison, chosen }} />);
   return { html, tags: comparisonAnswerTags(variants) };

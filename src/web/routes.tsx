@@ -58,14 +58,14 @@ const isBodyType = (value: string): value is BodyType => (BODY_TYPES as readonly
 
 export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext }> = async (app, { site }) => {
   const hide = { hide: true };
-  const { brands, models, variants } = app.catalogue;
+  const { brands, models, variants, comparisons: popular } = app.catalogue;
   const { articles } = app.content;
 
   app.get('/', { schema: { ...hide, querystring: EmptyQuery } }, (request, reply) =>
     servePage(app, site, request, reply, ROUTES.home, async (ctx) => {
       const [trending, comparisons, news] = await Promise.all([
         app.analytics.trending.list({ limit: HOME_ITEMS }),
-        app.catalogue.comparisons.listPopular({ page: 1, limit: HOME_ITEMS / 2 }),
+        popular.listPopular({ page: 1, limit: HOME_ITEMS / 2 }),
         articles.list({ sort: 'newest', page: 1, limit: HOME_ITEMS / 2 }),
       ]);
       // Before the first analytics roll-up there is no trending list: the most popular models stand in.

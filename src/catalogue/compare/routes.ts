@@ -9,7 +9,7 @@ const COMPARE_CACHE: CachedRoute<{ data: Comparison }> = {
   name: 'compare',
   ttl: 'variantsS',
   tags: ({ data }) => comparisonAnswerTags(data.variants),
-  errorTags: (request) => missingVariantTags((request.query as { variants: string }).variants.split(',')),
+  errorTags: (request) => (request.query as { variants: string }).variants.split(',').flatMap(missingVariantTags),
 };
 
 export const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -9,7 +9,7 @@ const ONE_CACHE: CachedRoute<{ data: { slug: string; model: { slug: string }; br
   name: 'variants.one',
   ttl: 'variantsS',
   tags: ({ data }) => variantAnswerTags(data),
-  errorTags: (request) => missingVariantTags([(request.params as { slug: string }).slug]),
+  errorTags: (request) => missingVariantTags((request.params as { slug: string }).slug),
 };
 
 export const variantRoutes: FastifyPluginAsyncTypebox = async (app) => {
