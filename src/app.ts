@@ -14,6 +14,7 @@ import { adminPages } from './web/admin/admin-page-routes.js';
 import { analyticsPlugin } from './analytics/analytics-plugin.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { brandRoutes } from './catalogue/brands/routes.js';
+import { cataloguePlugin } from './catalogue/catalogue-plugin.js';
 import { compareRoutes } from './catalogue/compare/routes.js';
 import { comparisonRoutes } from './catalogue/comparisons/routes.js';
 import { modelRoutes } from './catalogue/models/routes.js';
@@ -21,6 +22,7 @@ import { searchRoutes } from './catalogue/search/routes.js';
 import { variantRoutes } from './catalogue/variants/routes.js';
 import type { Config } from './config.js';
 import { articleRoutes } from './content/articles/routes.js';
+import { contentPlugin } from './content/content-plugin.js';
 import { leadRoutes } from './content/leads/routes.js';
 import { createMailer, type Mailer } from './content/newsletter/mailer.js';
 import { newsletterRoutes } from './content/newsletter/routes.js';
@@ -41,6 +43,7 @@ import { refuseUnstorableInput } from './platform/storable-input.js';
 import { loadSheddingPlugin } from './platform/load-shedding.js';
 import { requestId } from './platform/request-id.js';
 import { lazyChildLogger, loggerOptions, registerAccessLog } from './platform/logger.js';
+import { pageDataPlugin } from './web/page-data-plugin.js';
 import { webPlugin } from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -134,6 +137,7 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
     transformStaticCSP: (header) => header.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'"),
   });
 
+  // Platform: security, metrics, load shedding, databases, cache, rate limits, outbox, jobs, auth.
   await app.register(cookie);
   await app.register(securityPlugin, { config });
   await app.register(metricsPlugin);
@@ -143,8 +147,15 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   await app.register(rateLimitPlugin, { config });
   await app.register(outboxPlugin);
   await app.register(jobsPlugin, { jobs: ALL_JOBS, schedules: schedulesFor(config), ...(consumeJobs === undefined ? {} : { consume: consumeJobs }) });
-  await app.register(analyticsPlugin);
   await app.register(authPlugin, { config });
+
+  // Domains: each builds its repositories and services once and decorates the app with them.
+  await app.register(cataloguePlugin); // app.catalogue: brands, models, variants, compare, comparisons, search
+  await app.register(contentPlugin); // app.content: articles, leads, newsletter
+  await app.register(analyticsPlugin); // app.analytics: event ingest, trending models
+  await app.register(pageDataPlugin); // app.pageData: the pages' own reads (facets, sitemap)
+
+  // API routes: public catalogue and content, visitors' writes, monitoring, admin.
   await app.register(brandRoutes);
   await app.register(modelRoutes);
   await app.register(variantRoutes);
@@ -158,8 +169,12 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   await app.register(cacheMonitoringRoutes);
   await app.register(monitoringRoutes, { config });
   await app.register(adminRoutes);
+
+  // Pages: the admin pages and the public site.
   await app.register(adminPages);
   await app.register(webPlugin);
+
+  // Media: app.media (pictures, uploads, renditions) with its routes (/media, artwork, the admin image API).
   await app.register(mediaPlugin, { config });
   return app;
 }

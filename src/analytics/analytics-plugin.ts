@@ -1,5 +1,6 @@
 /**
- * Decorates the app with the analytics ingest (`app.analytics`): the bounded event buffer, written to
+ * The analytics domain (`app.analytics`): the trending models (read through `app.pgRead`), and the ingest:
+ * the bounded event buffer, written to
  * analytics_events in batches, and flushed on close so a graceful shutdown loses nothing (only a database
  * that is down at that moment does: those events are counted as dropped). The roll-up and partition
  * maintenance are scheduled jobs (analytics/jobs.ts), run once per cluster.
@@ -7,6 +8,7 @@
 import fp from 'fastify-plugin';
 import { createEventBuffer, type EventBuffer, type EventBufferStats } from './event-buffer.js';
 import { createAnalyticsRepository, type EventRecord } from './repository.js';
+import { createTrendingService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,6 +18,8 @@ declare module 'fastify' {
       /** Writes everything buffered now (tests, shutdown); resolves after the first failed write. */
       flush(): Promise<void>;
       stats(): EventBufferStats;
+      /** The trending models, ranked by the roll-up (reads). */
+      trending: ReturnType<typeof createTrendingService>;
     };
   }
 }
@@ -62,6 +66,7 @@ export const analyticsPlugin = fp<AnalyticsPluginOptions>(
       },
       flush: () => buffer.flush(),
       stats: () => buffer.stats(),
+      trending: createTrendingService(createAnalyticsRepository(app.pgRead)),
     });
     app.addHook('onReady', async () => {
       buffer.start();

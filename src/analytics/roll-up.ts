@@ -18,11 +18,12 @@
  * Concurrent runs (several processes) do not wait: the one that does not get the lock returns `skipped`.
  */
 import type pg from 'pg';
-import { LIST } from '../catalogue/cache-tags.js';
+import { comparisonsChanged as comparisonsTags } from '../catalogue/cache-tags.js';
 import { transaction } from '../platform/db.js';
 import { enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
 import { COMPARISONS_WINDOW_DAYS, refreshPopularComparisons } from './popular-comparisons.js';
+import { trendingChanged as trendingTags } from './cache-tags.js';
 import { VISITOR_SQL } from './repository.js';
 import type { EventType } from './schemas.js';
 
@@ -56,7 +57,7 @@ export async function rollUpAnalytics(pool: pg.Pool, now: Date = new Date()): Pr
     await countRecentDays(tx, now);
     const trendingChanged = await refreshTrending(tx, now);
     const comparisonsChanged = await refreshPopularComparisons(tx, now);
-    const tags = [...(trendingChanged ? [LIST.trending] : []), ...(comparisonsChanged ? [LIST.comparisons] : [])];
+    const tags = [...(trendingChanged ? trendingTags() : []), ...(comparisonsChanged ? comparisonsTags() : [])];
     if (tags.length > 0) await enqueue(tx, INVALIDATE, { tags });
     return { skipped: false, trendingChanged, comparisonsChanged, tags };
   });

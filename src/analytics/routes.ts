@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LIST } from '../catalogue/cache-tags.js';
 import { errorResponses } from '../lib/schemas.js';
 import type { CachedRoute } from '../platform/cache/response-cache.js';
 import { clientKey } from '../platform/rate-limit/client-key.js';
-import { createAnalyticsRepository } from './repository.js';
+import { trendingAnswerTags } from './cache-tags.js';
 import { EventsBody, EventsReceipt, MAX_BATCH, type EventInput, TrendingList, TrendingQuery } from './schemas.js';
-import { createTrendingService, toEventRecords } from './service.js';
+import { toEventRecords } from './service.js';
 import { createVisitorKeys } from './visitor-key.js';
 
-/** Tagged with the models list too: a renamed or deleted model must not linger in it until the roll-up. */
-const TRENDING_CACHE: CachedRoute<unknown> = { name: 'trending.models', ttl: 'modelsS', tags: () => [LIST.trending, LIST.models] };
+const TRENDING_CACHE: CachedRoute<unknown> = { name: 'trending.models', ttl: 'modelsS', tags: () => trendingAnswerTags() };
 
 export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const trending = createTrendingService(createAnalyticsRepository(app.pgRead));
+  const { trending } = app.analytics;
   const visitorOf = createVisitorKeys(app.config.jwtSecret);
 
   app.post(

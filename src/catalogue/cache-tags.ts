@@ -1,46 +1,108 @@
 /**
- * The cache tag vocabulary of the public catalogue, and which tags each kind of write invalidates.
- * A tag names data an answer depends on:
+ * The catalogue's cache tags: which tags each catalogue ANSWER carries (an API answer or a page that shows
+ * it) and which tags each catalogue WRITE touches. Nothing else assembles a catalogue tag, so an answer and
+ * the writes that change it cannot drift apart. A tag names data an answer depends on:
  *   brand:<slug>            the brand's own fields (name, slug, description)
  *   brand-models:<slug>     the set of the brand's models and their summaries (brand page)
- *   model:<slug>            the model's own fields (model, variant and compare pages, articles about it)
+ *   model:<slug>            the model's own fields (model, variant and compare pages, articles naming it)
  *   model-variants:<slug>   the set of the model's variants and their prices (model page, price range)
  *   variant:<slug>          the variant's own fields
- *   article:<slug>          one article
  *   list:<kind>             any list of that kind (every filter, sort and page)
- * so a write invalidates exactly the answers that show what it changed.
+ * so a write invalidates exactly the answers that show what it changed. Content and analytics answers
+ * that show catalogue rows take their catalogue tags from here (content/articles/cache-tags.ts,
+ * analytics/cache-tags.ts).
  */
-export const tag = {
+const tag = {
   brand: (slug: string) => `brand:${slug}`,
   brandModels: (slug: string) => `brand-models:${slug}`,
   model: (slug: string) => `model:${slug}`,
   modelVariants: (slug: string) => `model-variants:${slug}`,
   variant: (slug: string) => `variant:${slug}`,
-  article: (slug: string) => `article:${slug}`,
 } as const;
 
-export const LIST = {
+const LIST = {
   brands: 'list:brands',
   models: 'list:models',
   variants: 'list:variants',
   search: 'list:search',
   comparisons: 'list:comparisons',
-  articles: 'list:articles',
-  /** The trending models list, rewritten by the analytics roll-up (src/analytics). */
-  trending: 'list:trending',
 } as const;
 
+/** The kinds of catalogue list: every filter, sort and page of one kind shares its tag. */
+export type CatalogueList = keyof typeof LIST;
+
 /** Lists that show catalogue rows (names, prices, counts): any catalogue write touches all of them. */
-const CATALOGUE_LISTS = [LIST.brands, LIST.models, LIST.variants, LIST.search, LIST.comparisons];
+const CATALOGUE_LISTS = Object.values(LIST);
+
+interface BrandRef {
+  slug: string;
+}
+interface ModelRef {
+  slug: string;
+  brand: BrandRef;
+}
+interface VariantRef {
+  slug: string;
+  model: { slug: string };
+  brand: BrandRef;
+}
+
+// ---- answers -------------------------------------------------------------------------------------------
+
+/** A list of the kind (API list, search, the pages listing models): any catalogue write changes it. */
+export function listAnswerTags(kind: CatalogueList): string[] {
+  return [LIST[kind]];
+}
+
+/** One brand: its own fields and the summaries of its models. */
+export function brandAnswerTags(brand: BrandRef): string[] {
+  return [tag.brand(brand.slug), tag.brandModels(brand.slug)];
+}
+
+/** One model: its own fields, its variants (prices, ranges) and its brand's name. */
+export function modelAnswerTags(model: ModelRef): string[] {
+  return [tag.model(model.slug), tag.modelVariants(model.slug), tag.brand(model.brand.slug)];
+}
+
+/** One variant: its own fields and the names of its model and brand. */
+export function variantAnswerTags(variant: VariantRef): string[] {
+  return [tag.variant(variant.slug), tag.model(variant.model.slug), tag.brand(variant.brand.slug)];
+}
+
+/** Variants side by side: each one's answer tags. */
+export function comparisonAnswerTags(variants: readonly VariantRef[]): string[] {
+  return variants.flatMap(variantAnswerTags);
+}
+
+/** An answer that names models (an article, a model's artwork): changed by any write to one of them. */
+export function modelMentionTags(models: readonly string[]): string[] {
+  return models.map(tag.model);
+}
+
+/** A model's generated artwork: it shows the model's and the brand's names. */
+export function artworkAnswerTags(model: string, brand: string): string[] {
+  return [tag.model(model), tag.brand(brand)];
+}
+
+// ---- answers for a slug that does not exist (a 404, cached until the slug is created) ------------------
+
+export const missingBrandTags = (slug: string): string[] => [tag.brand(slug)];
+export const missingModelTags = (slug: string): string[] => [tag.model(slug)];
+export const missingVariantTags = (slug: string): string[] => [tag.variant(slug)];
+
+// ---- writes --------------------------------------------------------------------------------------------
 
 /** A variant was created, changed or deleted. */
 export function variantChanged(variant: string, model: string, brand: string): string[] {
   return [tag.variant(variant), tag.modelVariants(model), tag.brandModels(brand), ...CATALOGUE_LISTS];
 }
 
-/** A model's own fields changed, or it was created or deleted (its variants' pages and articles about it show its name). */
+/**
+ * A model's own fields changed, or it was created or deleted: its variants' pages and the articles naming
+ * it show its name (they carry its tag through modelMentionTags).
+ */
 export function modelChanged(model: string, brand: string): string[] {
-  return [tag.model(model), tag.modelVariants(model), tag.brandModels(brand), ...CATALOGUE_LISTS, LIST.articles];
+  return [tag.model(model), tag.modelVariants(model), tag.brandModels(brand), ...CATALOGUE_LISTS];
 }
 
 /** A brand's own fields changed, or it was created or deleted (every model and variant page shows it). */
@@ -48,10 +110,7 @@ export function brandChanged(brand: string): string[] {
   return [tag.brand(brand), tag.brandModels(brand), ...CATALOGUE_LISTS];
 }
 
-export function articleChanged(article: string): string[] {
-  return [tag.article(article), LIST.articles];
-}
-
+/** The editors' popular comparisons changed (or the analytics roll-up re-ranked them). */
 export function comparisonsChanged(): string[] {
   return [LIST.comparisons];
 }

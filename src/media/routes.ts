@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
-import { tag } from '../catalogue/cache-tags.js';
+import { artworkAnswerTags, missingModelTags } from '../catalogue/cache-tags.js';
 import { AppError, notFound } from '../errors.js';
 import type { CachedRoute } from '../platform/cache/response-cache.js';
 import { parseMediaName } from './names.js';
@@ -26,8 +26,8 @@ interface Artwork {
 const ARTWORK_CACHE: CachedRoute<Artwork> = {
   name: 'media.artwork',
   ttl: 'modelsS',
-  tags: (art) => [tag.model(art.slug), tag.brand(art.brand)],
-  errorTags: (request) => [tag.model((request.params as { file: string }).file.replace(/\.svg$/, ''))],
+  tags: (art) => artworkAnswerTags(art.slug, art.brand),
+  errorTags: (request) => missingModelTags((request.params as { file: string }).file.replace(/\.svg$/, '')),
   render: (art) => art.svg,
   contentType: 'image/svg+xml',
 };

@@ -45,6 +45,8 @@ export type QueryObserver = (seconds: number, ok: boolean) => void;
  */
 function timedClient(observe: QueryObserver): typeof pg.Client {
   return class TimedClient extends pg.Client {
+    // pg.Client#query has seven overloads and this returns what the driver returns for the same arguments;
+    // no single signature but `never` is assignable to all seven, hence the one cast at the end.
     override query(...args: unknown[]): never {
       const started = performance.now();
       const done = (ok: boolean) => observe((performance.now() - started) / 1000, ok);
@@ -75,23 +77,25 @@ export interface PoolOptions {
   breaker?: DatabaseBreaker;
 }
 
-type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: () => void) => void;
+/** pg.Pool's callback form of `connect`. */
+export type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: () => void) => void;
 
 /** A pool whose connection attempts pass through the breaker (pool.query connects through this too). */
 function guardedPool(breaker: DatabaseBreaker): typeof pg.Pool {
   return class GuardedPool extends pg.Pool {
-    override connect(callback?: ConnectCallback): never {
+    override connect(): Promise<pg.PoolClient>;
+    override connect(callback: ConnectCallback): void;
+    override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
       // Failing to get a connection (refused, timed out, not accepting connections, breaker open) always
       // means the database is unavailable to us, whatever the driver's error says.
       const attempt = breaker.connect(() => super.connect()).catch((error: unknown) => {
         throw Object.assign(databaseUnavailable(), { cause: error });
       });
-      if (callback === undefined) return attempt as never;
+      if (callback === undefined) return attempt;
       attempt.then(
         (client) => callback(undefined, client, () => client.release()),
         (error: Error) => callback(error, undefined, () => undefined),
       );
-      return undefined as never;
     }
   };
 }

@@ -20,6 +20,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import type { ConnectCallback } from './db.js';
 import { readContext, type RequestReadState } from './read-context.js';
 import { createReplicaSet, type ReplicaSet } from './replica-set.js';
 
@@ -77,20 +78,29 @@ class RoutingPool extends pg.Pool {
     super({ max: 1 }); // never connects: every call is delegated
   }
 
+  // pg.Pool#query has seven overloads, and this passes each call through unchanged, so it answers what the
+  // chosen pool answers for those arguments. No single signature but `never` is assignable to all seven
+  // (restating them here is what @types/pg already says, twice over with db.ts): the one cast is below.
   override query(...args: unknown[]): never {
+    return this.lend(args) as never;
+  }
+
+  private lend(args: unknown[]): unknown {
     const primary = this.primary.query.bind(this.primary) as (...a: unknown[]) => unknown;
     const replica = typeof args.at(-1) === 'function' ? null : this.route();
-    if (replica === null) return primary(...args) as never;
+    if (replica === null) return primary(...args);
     const onReplica = (replica.pool.query as (...a: unknown[]) => Promise<unknown>).apply(replica.pool, args);
     return onReplica.catch((error: unknown) => {
       if (!isReplicaFailure(error)) throw error;
       this.onReplicaFailure(replica.name, error);
       return primary(...args);
-    }) as never;
+    });
   }
 
-  override connect(...args: unknown[]): never {
-    return (this.primary.connect as (...a: unknown[]) => unknown).apply(this.primary, args) as never;
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    return callback === undefined ? this.primary.connect() : this.primary.connect(callback);
   }
 
   override async end(): Promise<void> {

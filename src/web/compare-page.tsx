@@ -1,13 +1,12 @@
 /** /compare: 1–4 variants from the URL; `add` (the picker without JavaScript) resolves a name and redirects. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { tag } from '../catalogue/cache-tags.js';
+import { comparisonAnswerTags } from '../catalogue/cache-tags.js';
 import { searchThroughCache } from '../catalogue/search/cached-search.js';
 import type { VariantSummary } from '../catalogue/variants/schemas.js';
 import type { PageContext } from './components/layout.js';
 import { renderPage, type PageResult } from './page.js';
 import { ComparePage } from './pages/compare.js';
 import type { ComparePageQuery } from './schemas.js';
-import type { SiteServices } from './services.js';
 
 const MAX_COMPARED = 4;
 
@@ -26,14 +25,14 @@ export async function compareRedirect(app: FastifyInstance, request: FastifyRequ
   return reply.code(303).header('cache-control', 'no-store').redirect(next.length ? `/compare?variants=${next.join(',')}` : '/compare', 303);
 }
 
-export async function comparePage(s: SiteServices, ctx: PageContext, query: ComparePageQuery): Promise<PageResult> {
+export async function comparePage(app: FastifyInstance, ctx: PageContext, query: ComparePageQuery): Promise<PageResult> {
   const slugs = slugsOf(query);
   const onlyDifferences = query.only === 'differences';
   let chosen: VariantSummary[] = [];
   let comparison = null;
-  if (slugs.length >= 2) comparison = await s.compare.compare(slugs.join(','), false);
-  else if (slugs.length === 1) chosen = [await s.variants.get(slugs[0]!)];
+  if (slugs.length >= 2) comparison = await app.catalogue.compare.compare(slugs.join(','), false);
+  else if (slugs.length === 1) chosen = [await app.catalogue.variants.get(slugs[0]!)];
   const variants = comparison?.variants ?? chosen;
   const html = renderPage(<ComparePage ctx={ctx} data={{ slugs, onlyDifferences, comparison, chosen }} />);
-  return { html, tags: variants.flatMap((v) => [tag.variant(v.slug), tag.model(v.model.slug), tag.brand(v.brand.slug)]) };
+  return { html, tags: comparisonAnswerTags(variants) };
 }

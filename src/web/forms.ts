@@ -12,9 +12,7 @@ import { AppError } from '../errors.js';
 import { SlugParams } from '../lib/schemas.js';
 import { LeadInput } from '../content/leads/schemas.js';
 import { spendLeadBudget } from '../content/leads/limits.js';
-import { createLeadService } from '../content/leads/service.js';
 import { spendSubscribeBudget } from '../content/newsletter/limits.js';
-import { createNewsletterService } from '../content/newsletter/service.js';
 import { SubscribeInput } from '../content/newsletter/schemas.js';
 import { setFlash, type FlashCode } from './flash.js';
 import { LeadForm, NewsletterForm } from './schemas.js';
@@ -49,8 +47,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   addFormats.default(ajv);
   const validLead = ajv.compile<LeadInput>(LeadInput);
   const validSubscription = ajv.compile(SubscribeInput);
-  const leads = createLeadService(app.pg);
-  const newsletter = createNewsletterService(app.pg, () => app.outbox.drainNow());
+  const { leads, newsletter } = app.content;
   const trusted = new Set([new URL(app.config.publicUrl).origin, ...app.config.corsOrigins.filter((o) => o !== '*')]);
 
   app.post('/cars/:slug/enquiry', { schema: { hide: true, params: SlugParams, body: LeadForm } }, async (request, reply) => {

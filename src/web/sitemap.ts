@@ -5,13 +5,13 @@
  * key, and a chunk the index does not list is a 404 (never a cache entry). Both are cached and tagged like the pages, so a new model appears at once. /robots.txt points here.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LIST } from '../catalogue/cache-tags.js';
+import { listAnswerTags } from '../catalogue/cache-tags.js';
+import { articleListAnswerTags } from '../content/articles/cache-tags.js';
 import { AppError } from '../errors.js';
 import type { CachedRoute } from '../platform/cache/response-cache.js';
 import type { PageResult } from './page.js';
 import { HOME_BODY_TYPES } from './pages/home.js';
 import { EmptyQuery, SitemapChunkParams } from './schemas.js';
-import type { SiteServices } from './services.js';
 import type { SitemapTable } from './web-repository.js';
 
 /** The protocol allows 50,000; 10,000 keeps a chunk near 1 MB, a comfortable cache entry. */
@@ -22,11 +22,13 @@ const XML_TYPE = 'application/xml; charset=utf-8';
 
 type ChunkKind = 'pages' | 'brands' | 'models' | 'variants' | 'news';
 
-const TABLES: Record<Exclude<ChunkKind, 'pages'>, { table: SitemapTable; path: string; tag: string }> = {
-  brands: { table: 'brands', path: '/brands/', tag: LIST.brands },
-  models: { table: 'models', path: '/cars/', tag: LIST.models },
-  variants: { table: 'variants', path: '/variants/', tag: LIST.variants },
-  news: { table: 'articles', path: '/news/', tag: LIST.articles },
+/** Each chunk kind: its table, its pages' path, and the list tags of the pages it links to (a new row adds a URL). */
+const TABLES: Record<Exclude<ChunkKind, 'pages'>, { table: SitemapTable; path: string; tags: string[] }> = {
+  brands: { table: 'brands', path: '/brands/', tags: listAnswerTags('brands') },
+  models: { table: 'models', path: '/cars/', tags: listAnswerTags('models') },
+  variants: { table: 'variants', path: '/variants/', tags: listAnswerTags('variants') },
+  // The news chunk lists article URLs only, no model names.
+  news: { table: 'articles', path: '/news/', tags: articleListAnswerTags([]) },
 };
 
 const STATIC_PATHS = ['/', '/brands', '/cars', '/compare', '/news', ...HOME_BODY_TYPES.map((t) => `/cars?bodyType=${t}`)];
@@ -37,7 +39,7 @@ const xmlRoute = (name: string): CachedRoute<PageResult> => ({ name, ttl: 'model
 const INDEX_ROUTE = xmlRoute('sitemap.index');
 const CHUNK_ROUTE = xmlRoute('sitemap.chunk');
 
-export const sitemapRoutes: FastifyPluginAsyncTypebox<{ services: SiteServices }> = async (app, { services }) => {
+export const sitemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const base = app.config.publicUrl;
   const schema = { hide: true };
 
@@ -45,12 +47,12 @@ export const sitemapRoutes: FastifyPluginAsyncTypebox<{ services: SiteServices }
     app.cache.serve(request, reply, INDEX_ROUTE, async () => {
       const entries = [`${base}/sitemaps/pages-0.xml`];
       for (const [kind, { table }] of Object.entries(TABLES)) {
-        for (const after of await services.web.sitemapChunkStarts(table, SITEMAP_CHUNK_URLS)) entries.push(`${base}/sitemaps/${kind}-${after}.xml`);
+        for (const after of await app.pageData.sitemapChunkStarts(table, SITEMAP_CHUNK_URLS)) entries.push(`${base}/sitemaps/${kind}-${after}.xml`);
       }
       const body = entries.map((loc) => `<sitemap><loc>${xmlEscape(loc)}</loc></sitemap>`).join('');
       return {
         html: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${body}</sitemapindex>\n`,
-        tags: Object.values(TABLES).map((t) => t.tag),
+        tags: Object.values(TABLES).flatMap((t) => t.tags),
       };
     }),
   );
@@ -69,10 +71,10 @@ export const sitemapRoutes: FastifyPluginAsyncTypebox<{ services: SiteServices }
         urls = STATIC_PATHS.map((path) => `<url><loc>${xmlEscape(base + path)}</loc></url>`);
       } else {
         const source = TABLES[kind];
-        if (!(await services.web.sitemapChunkStarts(source.table, SITEMAP_CHUNK_URLS)).includes(after)) throw unlisted();
-        const rows = await services.web.sitemapRows(source.table, after, SITEMAP_CHUNK_URLS);
+        if (!(await app.pageData.sitemapChunkStarts(source.table, SITEMAP_CHUNK_URLS)).includes(after)) throw unlisted();
+        const rows = await app.pageData.sitemapRows(source.table, after, SITEMAP_CHUNK_URLS);
         urls = rows.map((r) => `<url><loc>${xmlEscape(`${base}${source.path}${r.slug}`)}</loc><lastmod>${r.updatedAt.toISOString()}</lastmod></url>`);
-        tags = [source.tag];
+        tags = source.tags;
       }
       const html = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>\n`;
       return { html, tags };

@@ -14,7 +14,6 @@ import { formRoutes } from './forms.js';
 import { HTML_TYPE, renderPage } from './page.js';
 import { ErrorPage } from './pages/error.js';
 import { pageRoutes } from './routes.js';
-import { createSiteServices } from './services.js';
 import { sitemapRoutes } from './sitemap.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -27,7 +26,7 @@ function pageCsp(cssHash: string): string {
 
 function statusOf(error: FastifyError): { status: number; detail?: string } {
   if (error instanceof AppError) return { status: error.status, detail: error.status < 500 ? error.message : undefined };
-  if (error.validation) return { status: 400, detail: fromValidation(error.validation as never, error.validationContext ?? 'request').message };
+  if (error.validation) return { status: 400, detail: fromValidation(error.validation, error.validationContext ?? 'request').message };
   if (isDatabaseUnreachable(error)) return { status: 503 };
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return { status: error.statusCode, detail: error.message };
   return { status: 500 };
@@ -62,7 +61,6 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   const assets = await buildSiteAssets();
   const site: PageContext = { publicUrl: app.config.publicUrl.replace(/\/$/, ''), css: assets.css, islandUrls: assets.islandUrls };
   const csp = pageCsp(assets.cssHash);
-  const services = createSiteServices(app);
 
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('content-security-policy', csp);
@@ -82,9 +80,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, (request, reply) => sendAsset(assets, request, reply));
-  await app.register(pageRoutes, { site, services });
+  await app.register(pageRoutes, { site });
   await app.register(formRoutes);
-  await app.register(sitemapRoutes, { services });
+  await app.register(sitemapRoutes);
 
   // Any other GET: the friendly 404 page, except under /api, which keeps its JSON error.
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {

@@ -1,22 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { LIST, tag } from '../cache-tags.js';
-import { createModelRepository } from '../models/repository.js';
-import { createBrandRepository } from './repository.js';
+import { brandAnswerTags, listAnswerTags, missingBrandTags } from '../cache-tags.js';
 import { BrandList, BrandListQuery, BrandOne } from './schemas.js';
-import { createBrandService } from './service.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'brands.list', ttl: 'brandsS', tags: () => [LIST.brands] };
+const LIST_CACHE: CachedRoute<unknown> = { name: 'brands.list', ttl: 'brandsS', tags: () => listAnswerTags('brands') };
 const ONE_CACHE: CachedRoute<{ data: { slug: string } }> = {
   name: 'brands.one',
   ttl: 'brandsS',
-  tags: ({ data }) => [tag.brand(data.slug), tag.brandModels(data.slug)],
-  errorTags: (request) => [tag.brand((request.params as { slug: string }).slug)],
+  tags: ({ data }) => brandAnswerTags(data),
+  errorTags: (request) => missingBrandTags((request.params as { slug: string }).slug),
 };
 
 export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const brands = createBrandService(createBrandRepository(app.pgRead), createModelRepository(app.pgRead));
+  const { brands } = app.catalogue;
 
   app.get(
     '/api/brands',

@@ -1,21 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../lib/schemas.js';
-import { createVariantRepository } from '../variants/repository.js';
 import { CompareQuery, ComparisonOne, type Comparison } from './schemas.js';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { tag } from '../cache-tags.js';
-import { createCompareService } from './service.js';
+import { comparisonAnswerTags, missingVariantTags } from '../cache-tags.js';
 
 /** A comparison shows each variant with its model and brand; an unknown slug is cached against that slug. */
 const COMPARE_CACHE: CachedRoute<{ data: Comparison }> = {
   name: 'compare',
   ttl: 'variantsS',
-  tags: ({ data }) => data.variants.flatMap((v) => [tag.variant(v.slug), tag.model(v.model.slug), tag.brand(v.brand.slug)]),
-  errorTags: (request) => (request.query as { variants: string }).variants.split(',').map(tag.variant),
+  tags: ({ data }) => comparisonAnswerTags(data.variants),
+  errorTags: (request) => (request.query as { variants: string }).variants.split(',').flatMap(missingVariantTags),
 };
 
 export const compareRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const compare = createCompareService(createVariantRepository(app.pgRead));
+  const { compare } = app.catalogue;
 
   app.get(
     '/api/compare',

@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { LIST } from '../cache-tags.js';
+import { listAnswerTags } from '../cache-tags.js';
 import { errorResponses } from '../../lib/schemas.js';
-import { createComparisonRepository } from './repository.js';
 import { PopularComparisonList, PopularComparisonQuery } from './schemas.js';
-import { createComparisonService } from './service.js';
 
-const POPULAR_CACHE: CachedRoute<unknown> = { name: 'comparisons.popular', ttl: 'comparisonsS', tags: () => [LIST.comparisons] };
+const POPULAR_CACHE: CachedRoute<unknown> = { name: 'comparisons.popular', ttl: 'comparisonsS', tags: () => listAnswerTags('comparisons') };
 
 export const comparisonRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const comparisons = createComparisonService(createComparisonRepository(app.pgRead));
+  const { comparisons } = app.catalogue;
 
   app.get(
     '/api/comparisons/popular',

@@ -1,22 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { LIST, tag } from '../cache-tags.js';
-import { createVariantRepository } from '../variants/repository.js';
-import { createModelRepository } from './repository.js';
+import { listAnswerTags, missingModelTags, modelAnswerTags } from '../cache-tags.js';
 import { ModelList, ModelListQuery, ModelOne, type ModelDetail } from './schemas.js';
-import { createModelService } from './service.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'models.list', ttl: 'modelsS', tags: () => [LIST.models] };
+const LIST_CACHE: CachedRoute<unknown> = { name: 'models.list', ttl: 'modelsS', tags: () => listAnswerTags('models') };
 const ONE_CACHE: CachedRoute<{ data: ModelDetail }> = {
   name: 'models.one',
   ttl: 'modelsS',
-  tags: ({ data }) => [tag.model(data.slug), tag.modelVariants(data.slug), tag.brand(data.brand.slug)],
-  errorTags: (request) => [tag.model((request.params as { slug: string }).slug)],
+  tags: ({ data }) => modelAnswerTags(data),
+  errorTags: (request) => missingModelTags((request.params as { slug: string }).slug),
 };
 
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const models = createModelService(createModelRepository(app.pgRead), createVariantRepository(app.pgRead));
+  const { models } = app.catalogue;
 
   app.get(
     '/api/models',

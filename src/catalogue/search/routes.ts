@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { LIST } from '../cache-tags.js';
+import { listAnswerTags } from '../cache-tags.js';
 import { errorResponses } from '../../lib/schemas.js';
-import { createSearchRepository } from './repository.js';
 import { SearchQuery, SearchResults } from './schemas.js';
-import { createSearchService } from './service.js';
 
-const SEARCH_CACHE: CachedRoute<unknown> = { name: 'search', ttl: 'variantsS', tags: () => [LIST.search] };
+const SEARCH_CACHE: CachedRoute<unknown> = { name: 'search', ttl: 'variantsS', tags: () => listAnswerTags('search') };
 
 export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const search = createSearchService(createSearchRepository(app.pgRead));
+  const { search } = app.catalogue;
 
   app.get(
     '/api/search',

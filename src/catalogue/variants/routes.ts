@@ -1,21 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { LIST, tag } from '../cache-tags.js';
-import { createVariantRepository } from './repository.js';
+import { listAnswerTags, missingVariantTags, variantAnswerTags } from '../cache-tags.js';
 import { VariantList, VariantListQuery, VariantOne } from './schemas.js';
-import { createVariantService } from './service.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'variants.list', ttl: 'variantsS', tags: () => [LIST.variants] };
+const LIST_CACHE: CachedRoute<unknown> = { name: 'variants.list', ttl: 'variantsS', tags: () => listAnswerTags('variants') };
 const ONE_CACHE: CachedRoute<{ data: { slug: string; model: { slug: string }; brand: { slug: string } } }> = {
   name: 'variants.one',
   ttl: 'variantsS',
-  tags: ({ data }) => [tag.variant(data.slug), tag.model(data.model.slug), tag.brand(data.brand.slug)],
-  errorTags: (request) => [tag.variant((request.params as { slug: string }).slug)],
+  tags: ({ data }) => variantAnswerTags(data),
+  errorTags: (request) => missingVariantTags((request.params as { slug: string }).slug),
 };
 
 export const variantRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const variants = createVariantService(createVariantRepository(app.pgRead));
+  const { variants } = app.catalogue;
 
   app.get(
     '/api/variants',

@@ -1,22 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CachedRoute } from '../../platform/cache/response-cache.js';
-import { LIST, tag } from '../../catalogue/cache-tags.js';
 import { errorResponses, SlugParams } from '../../lib/schemas.js';
-import { createArticleRepository } from './repository.js';
-import { ArticleList, ArticleListQuery, ArticleOne } from './schemas.js';
-import { createArticleService } from './service.js';
+import { articleAnswerTags, articleListAnswerTags, missingArticleTags } from './cache-tags.js';
+import { ArticleList, ArticleListQuery, ArticleOne, type ArticleSummary } from './schemas.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'articles.list', ttl: 'articlesS', tags: () => [LIST.articles] };
+const LIST_CACHE: CachedRoute<{ data: Partial<ArticleSummary>[] }> = { name: 'articles.list', ttl: 'articlesS', tags: ({ data }) => articleListAnswerTags(data) };
 const ONE_CACHE: CachedRoute<{ data: { slug: string; models: { slug: string }[] } }> = {
   name: 'articles.one',
   ttl: 'articlesS',
-  // The article shows the names of the models it is about.
-  tags: ({ data }) => [tag.article(data.slug), ...data.models.map((m) => tag.model(m.slug))],
-  errorTags: (request) => [tag.article((request.params as { slug: string }).slug)],
+  tags: ({ data }) => articleAnswerTags(data),
+  errorTags: (request) => missingArticleTags((request.params as { slug: string }).slug),
 };
 
 export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const articles = createArticleService(createArticleRepository(app.pgRead));
+  const { articles } = app.content;
 
   app.get(
     '/api/articles',

@@ -3,10 +3,9 @@ import { errorResponses } from '../../lib/schemas.js';
 import { isRetry, readIdempotencyKey } from '../../platform/idempotency.js';
 import { spendLeadBudget } from './limits.js';
 import { LeadInput, LeadReceipt } from './schemas.js';
-import { createLeadService } from './service.js';
 
 export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const leads = createLeadService(app.pg);
+  const { leads } = app.content;
 
   app.post(
     '/api/leads',

@@ -3,10 +3,9 @@ import { errorResponses } from '../../lib/schemas.js';
 import { isRetry, readIdempotencyKey } from '../../platform/idempotency.js';
 import { spendSubscribeBudget } from './limits.js';
 import { ConfirmInput, ConfirmReceipt, SubscribeInput, SubscribeReceipt } from './schemas.js';
-import { createNewsletterService } from './service.js';
 
 export const newsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const newsletter = createNewsletterService(app.pg, () => app.outbox.drainNow());
+  const { newsletter } = app.content;
 
   app.post(
     '/api/newsletter',

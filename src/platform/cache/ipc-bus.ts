@@ -4,7 +4,7 @@
  * primary relays them to every other worker (`relayBusMessages`). Same contract as the Redis transport.
  */
 import type { Worker } from 'node:cluster';
-import type { BusTransport } from './redis-bus.js';
+import { receiving, type BusTransport } from './redis-bus.js';
 
 interface IpcBusMessage {
   gzBus: { channel: string; busId: string; payload: unknown };
@@ -14,11 +14,11 @@ const isBusMessage = (message: unknown): message is IpcBusMessage =>
   typeof message === 'object' && message !== null && 'gzBus' in message && typeof (message as IpcBusMessage).gzBus === 'object';
 
 export function createIpcBusTransport(): BusTransport {
-  const handlers = new Map<string, ((payload: never) => void)[]>();
+  const handlers = new Map<string, ((payload: unknown) => void)[]>();
   let busId = '';
   const onMessage = (message: unknown) => {
     if (!isBusMessage(message) || message.gzBus.busId === busId) return;
-    for (const handler of handlers.get(message.gzBus.channel) ?? []) handler(message.gzBus.payload as never);
+    for (const handler of handlers.get(message.gzBus.channel) ?? []) handler(message.gzBus.payload);
   };
   process.on('message', onMessage);
 
@@ -35,7 +35,7 @@ export function createIpcBusTransport(): BusTransport {
       process.send({ gzBus: { channel, busId, payload } } satisfies IpcBusMessage);
     },
     async subscribe(channel, handler) {
-      handlers.set(channel, [...(handlers.get(channel) ?? []), handler as (payload: never) => void]);
+      handlers.set(channel, [...(handlers.get(channel) ?? []), receiving(handler)]);
     },
     async unsubscribe(channel) {
       handlers.delete(channel);

@@ -7,7 +7,17 @@
  */
 import { closeRedis, createRedis, type RedisClient, type RedisTarget } from '../redis.js';
 
-type Handler = (payload: never) => void;
+/** A subscriber as stored: it takes the decoded payload, whatever its type (see `receiving`). */
+type Handler = (payload: unknown) => void;
+
+/**
+ * The subscriber of a channel, taking a decoded payload. In the bus contract the subscriber names the type
+ * its channel carries (`subscribe<T>`): a transport only decodes JSON and cannot check it, so this is the
+ * one place that type is taken on trust. Subscribers that need certainty narrow it (user-state-bus.ts).
+ */
+export function receiving<T>(handler: (payload: T) => void): (payload: unknown) => void {
+  return (payload) => handler(payload as T);
+}
 
 /** The transport contract of @boringnode/bus, which bentocache's `useBus` takes. */
 export interface BusTransport {
@@ -38,7 +48,7 @@ export function createRedisBusTransport(target: RedisTarget, name = 'gadizone-bu
       return;
     }
     if (message.busId === busId) return;
-    for (const handler of list) handler(message.payload as never);
+    for (const handler of list) handler(message.payload);
   });
 
   const transport: BusTransport = {
@@ -53,7 +63,7 @@ export function createRedisBusTransport(target: RedisTarget, name = 'gadizone-bu
       await publisher.publish(channel, JSON.stringify({ busId, payload: message }));
     },
     async subscribe(channel, handler) {
-      handlers.set(channel, [...(handlers.get(channel) ?? []), handler as Handler]);
+      handlers.set(channel, [...(handlers.get(channel) ?? []), receiving(handler)]);
       await subscriber.subscribe(channel);
     },
     async unsubscribe(channel) {

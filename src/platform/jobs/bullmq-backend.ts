@@ -14,7 +14,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { closeRedis, createRedis, slotPrefix, type RedisClient, type RedisTarget } from '../redis.js';
 import { withTimeout } from '../with-timeout.js';
-import { InvalidJobPayloadError, type JobDefinition } from './define-job.js';
+import { parseStoredPayload, type JobDefinition } from './define-job.js';
 
 export const QUEUE_NAME = 'jobs';
 /** Completed jobs kept for the dashboard; failed ones stay until retried or a week old. */
@@ -52,14 +52,9 @@ export function createBullmqBackend(options: BullmqBackendOptions) {
   async function process(job: Job): Promise<void> {
     const definition = options.find(job.name);
     if (!definition) throw new UnrecoverableError(`no job named "${job.name}" in this release`);
-    let payload: unknown;
-    try {
-      payload = definition.parse(job.data);
-    } catch (error) {
-      throw error instanceof InvalidJobPayloadError ? new UnrecoverableError(error.message) : error;
-    }
+    const payload = parseStoredPayload(definition, job.data, (message) => new UnrecoverableError(message));
     const log = options.log.child({ job: job.name, jobId: job.id });
-    await definition.handle(payload as never, { app: options.app, id: job.id ?? '', attempt: job.attemptsMade + 1, log });
+    await definition.handle(payload, { app: options.app, id: job.id ?? '', attempt: job.attemptsMade + 1, log });
   }
 
   return {

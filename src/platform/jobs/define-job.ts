@@ -46,6 +46,18 @@ export class InvalidJobPayloadError extends Error {
   override name = 'InvalidJobPayloadError';
 }
 
+/**
+ * A payload read back from the outbox or Redis, checked against the job's schema. An invalid one is turned
+ * into the caller's permanent failure by `refuse` (the outbox's or BullMQ's): retrying it cannot help.
+ */
+export function parseStoredPayload<P extends TObject>(job: JobDefinition<P>, payload: unknown, refuse: (message: string) => Error): Static<P> {
+  try {
+    return job.parse(payload);
+  } catch (error) {
+    throw error instanceof InvalidJobPayloadError ? refuse(error.message) : error;
+  }
+}
+
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BACKOFF_MS = 2_000;
 

@@ -13,7 +13,7 @@ import { DeferredOutboxError, PermanentOutboxError } from '../outbox.js';
 import { withTimeout } from '../with-timeout.js';
 import { redisTarget } from '../redis.js';
 import { createBullmqBackend, REDIS_TIMEOUT_MS, type BullmqBackend } from './bullmq-backend.js';
-import { InvalidJobPayloadError, JOB_OUTBOX_KIND, type JobDefinition } from './define-job.js';
+import { JOB_OUTBOX_KIND, parseStoredPayload, type JobDefinition } from './define-job.js';
 import { createEmbeddedScheduler, type Schedule } from './schedules.js';
 import { countOutboxJobs, listFailedOutbox, retryOutbox, type FailedJob, type JobCounts } from './outbox-jobs.js';
 
@@ -70,17 +70,12 @@ export const jobsPlugin = fp<JobsPluginOptions>(
       const { name, payload } = row as { name?: unknown; payload?: unknown };
       const job = typeof name === 'string' ? find(name) : undefined;
       if (!job) throw new PermanentOutboxError(`no job named "${String(name)}" in this release`);
-      let parsed: unknown;
-      try {
-        parsed = job.parse(payload);
-      } catch (error) {
-        throw error instanceof InvalidJobPayloadError ? new PermanentOutboxError(error.message) : error;
-      }
+      const parsed = parseStoredPayload(job, payload, (message) => new PermanentOutboxError(message));
       // BullMQ ids are job-<row>, so the failed list tells BullMQ jobs from outbox rows (outbox-<row>) apart.
       if (bullmq) return bullmq.add(job, parsed, { jobId: `job-${entry.id}` });
       const id = `${OUTBOX_PREFIX}${entry.id}`;
       try {
-        await job.handle(parsed as never, { app, id, attempt: entry.attempts + 1, log: app.log.child({ job: job.name, jobId: id }) });
+        await job.handle(parsed, { app, id, attempt: entry.attempts + 1, log: app.log.child({ job: job.name, jobId: id }) });
       } catch (error) {
         // The job's own attempt budget, not the outbox's: its last failure puts it in the failed list.
         if (entry.attempts + 1 >= job.attempts && !(error instanceof DeferredOutboxError)) throw new PermanentOutboxError(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
-import { articleChanged } from '../../../catalogue/cache-tags.js';
+import { articleChanged } from '../../../content/articles/cache-tags.js';
 import { markdownToHtml, safeHtml, safeMarkdown } from '../../../content/html.js';
 import { ARTICLE_CATEGORIES } from '../../../content/articles/schemas.js';
 import { AppError } from '../../../errors.js';
