@@ -10,6 +10,7 @@ import { backupCommand } from '../../src/cli/backup.js';
 import { capacityCommand } from '../../src/cli/capacity.js';
 import type { Command } from '../../src/cli/command.js';
 import { ENVIRONMENT } from '../../src/cli/environment.js';
+import { formatHelp } from '../../src/cli/help.js';
 import { loadtestCommand } from '../../src/cli/loadtest.js';
 import { mediaCommand } from '../../src/cli/media.js';
 import { migrateCommand } from '../../src/cli/migrate.js';
@@ -43,24 +44,23 @@ describe('gadizone --help', () => {
 
 describe.concurrent.for(COMMANDS.map((c) => [c.name, c] as const))('gadizone %s', ([name, command]) => {
   it('answers --help with its usage, every option, its environment and an example, without opening anything', async ({ expect }) => {
-    const started = Date.now();
+    // With PORT unusable, a command that read its environment would exit 78; one that connected would fail.
     const run = await runCli([name, '--help'], UNUSABLE_ENV);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${formatHelp(command)}\n`);
     expect(run.stdout).toMatch(new RegExp(`^usage: gadizone ${name}\\b`));
     for (const option of Object.keys(command.options)) expect(run.stdout).toContain(`--${option}`);
     for (const variable of command.env ?? []) expect(run.stdout).toContain(variable);
     expect(run.stdout).toMatch(new RegExp(`^examples?:\n {2}.*gadizone ${name}\\b`, 'm'));
-    // No database was started or reached: that alone takes seconds, and the unreachable URLs would fail.
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('prints the same help for -h and for gadizone help <command>', async ({ expect }) => {
-    const [long, short, viaHelp] = await Promise.all([runCli([name, '--help']), runCli([name, '-h']), runCli(['help', name])]);
+    const [short, viaHelp] = await Promise.all([runCli([name, '-h']), runCli(['help', name])]);
     expect(short.code).toBe(0);
     expect(viaHelp.code).toBe(0);
-    expect(short.stdout).toBe(long.stdout);
-    expect(viaHelp.stdout).toBe(long.stdout);
+    expect(short.stdout).toBe(`${formatHelp(command)}\n`);
+    expect(viaHelp.stdout).toBe(short.stdout);
   });
 
   it('refuses an unknown option with exit 2, naming it and pointing at --help', async ({ expect }) => {
