@@ -11,6 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { relayBusMessages } from './platform/cache/ipc-bus.js';
+import { logDestination } from './platform/logger.js';
 import { serveClusterMetrics } from './platform/monitoring/cluster-metrics.js';
 import { prepareDatabase } from './server.js';
 import { withSecrets } from './platform/secrets.js';
@@ -64,7 +65,9 @@ export function surviveClosedChannel(worker: Worker, log: Pick<Logger, 'warn'>):
 }
 
 export async function runPrimary(config: Config, workerCount: number): Promise<void> {
-  const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'primary' } });
+  const destination = logDestination(config);
+  const logOptions = { level: config.logLevel, base: { pid: process.pid, role: 'primary' } };
+  const log = destination ? pino(logOptions, destination) : pino(logOptions);
   const database = await prepareDatabase(config, (line) => log.info(line));
   const { jwtSecret } = await withSecrets(config);
   // Without Redis, the workers' rate-limit counters live here, exact for the whole host.

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'json' | 'pretty' | 'auto';
 
 export interface DatabasePoolConfig {
   /** Largest number of pooled connections per process. Default 20. */
@@ -198,6 +199,11 @@ export interface Config {
   readonly pool: DatabasePoolConfig;
   readonly replicas: ReplicaConfig;
   readonly logLevel: LogLevel;
+  /**
+   * LOG_FORMAT: `json` (one JSON object a line, for collectors) or `pretty` (coloured, for people).
+   * Default `auto`: pretty when standard output is a terminal, else JSON (containers, CI, files).
+   */
+  readonly logFormat: LogFormat;
   /** One log line per request: `all`, `errors` (4xx and 5xx only) or `none`. Default all. */
   readonly accessLog: 'all' | 'errors' | 'none';
   /** Run pending migrations at start-up. Default: on in embedded mode, off with a server database. */
@@ -513,6 +519,7 @@ export function loadConfig(env: Env = process.env): Config {
     pool,
     replicas: readReplicaConfig(read, databaseUrl),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: read.oneOf<LogFormat>('LOG_FORMAT', ['json', 'pretty'], 'auto'),
     accessLog: read.oneOf('ACCESS_LOG', ['all', 'errors', 'none'] as const, 'all'),
     autoMigrate: read.bool('AUTO_MIGRATE', databaseUrl === null),
     autoSeed: read.bool('AUTO_SEED', databaseUrl === null),

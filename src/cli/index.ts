@@ -1,58 +1,70 @@
 #!/usr/bin/env node
-/** The gadizone command line: one file per command, dispatched here. */
+/**
+ * The gadizone command line: one file per command, each a declaration (command.ts) this file dispatches
+ * to. `gadizone --help`, `gadizone help <command>` and `gadizone <command> --help` print usage and exit 0
+ * before the environment is read or anything is opened.
+ */
 import { ConfigError, loadConfig } from '../config.js';
+import { adminCommand } from './admin.js';
+import { backupCommand } from './backup.js';
+import { capacityCommand } from './capacity.js';
+import { asksForHelp, type Command } from './command.js';
+import { formatHelp } from './help.js';
+import { loadtestCommand } from './loadtest.js';
+import { mediaCommand } from './media.js';
+import { migrateCommand } from './migrate.js';
+import { restoreCommand } from './restore.js';
+import { EXIT_CONFIG, EXIT_USAGE, runCommand } from './run-command.js';
+import { seedCommand } from './seed.js';
+import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 
-const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
-  serve: { summary: 'serve the site and API (embedded PostgreSQL unless DATABASE_URL is set)', run: async (a) => (await import('./serve.js')).serve(a) },
-  worker: { summary: 'run background jobs from Redis (REDIS_URL required; JOBS_CONCURRENCY at a time)', run: async (a) => (await import('./worker.js')).workerCommand(a) },
-  migrate: { summary: 'apply pending database migrations', run: async (a) => (await import('./migrate.js')).migrateCommand(a) },
-  seed: { summary: 'load the curated catalogue; --synthetic N adds synthetic variants up to N', run: async (a) => (await import('./seed.js')).seedCommand(a) },
-  admin: { summary: 'create an admin user or set a password (admin create --email …)', run: async (a) => (await import('./admin.js')).adminCommand(a) },
-  backup: { summary: 'back up the database into BACKUP_DIR (pg_dump), keep 7 daily, upload to S3 when configured', run: async (a) => (await import('./backup.js')).backupCommand(a) },
-  restore: { summary: 'restore a backup into an empty database (restore FILE [--force])', run: async (a) => (await import('./restore.js')).restoreCommand(a) },
-  media: { summary: 'render missing or outdated model artwork here, reporting peak memory (media render-all [--queue])', run: async (a) => (await import('./media.js')).mediaCommand(a) },
-  loadtest: { summary: 'virtual users with think time (--scenario normal|peak|stress [--target URL]); exit 3 when a threshold fails', run: async (a) => (await import('./loadtest.js')).loadtestCommand(a) },
-  capacity: { summary: 'raise load until p99 > 1 s or errors > 1%; sustained req/s and the daily users it stands for', run: async (a) => (await import('./capacity.js')).capacityCommand(a) },
-};
+const COMMANDS: readonly Command[] = [serveCommand, workerCommand, migrateCommand, seedCommand, adminCommand, backupCommand, restoreCommand, mediaCommand, loadtestCommand, capacityCommand];
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: gadizone <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nconfiguration comes from environment variables; see README.md.`;
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
+  return [
+    'usage: gadizone <command> [options]',
+    `commands:\n${lines.join('\n')}`,
+    'Run "gadizone <command> --help" (or "gadizone help <command>") for its options and environment.\nConfiguration comes from environment variables: see README.md.',
+  ].join('\n\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+const find = (name: string): Command | undefined => COMMANDS.find((c) => c.name === name);
+
+/** Help asked for in any of its spellings: the text to print, or null when the command line asks for none. */
+function helpFor(argv: readonly string[]): { text: string; code: number } | null {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
-    return 0;
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && args.length === 0)) return { text: usage(), code: 0 };
+  const subject = name === 'help' ? args[0]! : name;
+  if (name !== 'help' && !asksForHelp(args)) return null;
+  const command = find(subject);
+  return command ? { text: formatHelp(command), code: 0 } : { text: `gadizone: unknown command "${subject}"\n\n${usage()}`, code: EXIT_USAGE };
+}
+
+async function main(argv: string[]): Promise<number | null> {
+  const help = helpFor(argv);
+  if (help) {
+    (help.code === 0 ? console.log : console.error)(help.text);
+    return help.code;
   }
-  const command = COMMANDS[name];
+  const [name = '', ...args] = argv;
+  const command = find(name);
   if (!command) {
     console.error(`gadizone: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return EXIT_USAGE;
   }
+  // Validate the environment before any command does work.
   try {
-    return await command.run(args);
+    loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`gadizone: ${error.message}`);
-      return 78;
-    }
-    console.error(`gadizone ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`gadizone: ${error.message}`);
+    return EXIT_CONFIG;
   }
+  return runCommand(command, args);
 }
 
-// Validate the environment before any command does work.
-try {
-  loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`gadizone: ${error.message}`);
-    process.exit(78);
-  }
-  throw error;
-}
 const code = await main(process.argv.slice(2));
-// serve and worker keep running until a signal; every other command is done.
-if (code !== 0 || (process.argv[2] !== 'serve' && process.argv[2] !== 'worker')) process.exit(code);
+if (code !== null) process.exit(code);

@@ -1,17 +1,27 @@
+/** `gadizone migrate`: applies pending migrations (automatic in embedded mode; explicit with a server database). */
 import { loadConfig } from '../config.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../platform/db.js';
-import { openDatabase } from '../platform/open-database.js';
+import { defineCommand } from './command.js';
 
-export async function migrateCommand(_args: string[]): Promise<number> {
-  const database = await openDatabase(loadConfig(), (m) => console.error(m));
-  const pool = createPool(database.config.databaseUrl, { ...database.config.pool, statementTimeoutMs: 0 }, 'gadizone-migrate');
-  try {
-    await runMigrations(pool);
-    console.log('gadizone migrate: schema is current');
-    return 0;
-  } finally {
-    await pool.end();
-    await database.close();
-  }
-}
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  summary: 'apply pending database migrations',
+  about: 'Applies pending migrations to the configured database (embedded, or DATABASE_URL): once per release with a server database; automatic at start in embedded mode.',
+  options: {},
+  env: ['DATABASE_URL', 'DATA_DIR'],
+  examples: ['DATABASE_URL=postgres://gadizone@db:5432/gadizone gadizone migrate'],
+  async run() {
+    const { runMigrations } = await import('../db/migrate.js');
+    const { createPool } = await import('../platform/db.js');
+    const { openDatabase } = await import('../platform/open-database.js');
+    const database = await openDatabase(loadConfig(), (m) => console.error(m));
+    const pool = createPool(database.config.databaseUrl, { ...database.config.pool, statementTimeoutMs: 0 }, 'gadizone-migrate');
+    try {
+      await runMigrations(pool);
+      console.log('gadizone migrate: schema is current');
+      return 0;
+    } finally {
+      await pool.end();
+      await database.close();
+    }
+  },
+});

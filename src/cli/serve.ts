@@ -3,41 +3,52 @@
  * the CPU count with a server database, 1 in embedded mode). A cluster worker runs this same command.
  */
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
-import { DRAIN_MESSAGE, runPrimary } from '../cluster.js';
 import { loadConfig } from '../config.js';
-import { startServer, type RunningServer } from '../server.js';
+import type { RunningServer } from '../server.js';
+import { defineCommand, UsageError } from './command.js';
 
 const MAX_WORKERS = 256;
 
-export async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true });
-  const config = loadConfig();
-  const workers = values.workers === undefined ? config.workers : Number(values.workers);
-  if (!Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    console.error(`gadizone serve: --workers expects a whole number from 1 to ${MAX_WORKERS}`);
-    return 2;
-  }
-  if (cluster.isWorker) {
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'serve the site and API (embedded PostgreSQL unless DATABASE_URL is set)',
+  about:
+    'Serves the website, /admin and the API (docs at /api/docs). Without DATABASE_URL it starts its own PostgreSQL under DATA_DIR. ' +
+    'With more than one worker it runs a cluster: dead workers are replaced, SIGHUP replaces them one at a time, SIGTERM drains and stops.',
+  options: {
+    workers: { type: 'string', value: 'N', description: `app processes, 1 to ${MAX_WORKERS}`, defaultText: 'WORKERS' },
+  },
+  env: ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'REDIS_URL', 'JWT_SECRET', 'WORKERS', 'LOG_LEVEL', 'LOG_FORMAT'],
+  examples: ['PORT=8080 gadizone serve --workers 2'],
+  keepsRunning: true,
+  async run({ values }) {
+    const config = loadConfig();
+    const workers = values.workers === undefined ? config.workers : Number(values.workers);
+    if (!Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new UsageError(`--workers expects a whole number from 1 to ${MAX_WORKERS}`);
+    const { startServer } = await import('../server.js');
+    if (cluster.isWorker) {
+      const { DRAIN_MESSAGE } = await import('../cluster.js');
+      const server = await startServer(config);
+      process.on('message', (message) => {
+        if (message === DRAIN_MESSAGE) stopAndExit(server, 'drain');
+      });
+      // The primary is gone: nobody will relay invalidations or replace us, so stop cleanly.
+      process.once('disconnect', () => stopAndExit(server, 'primary gone'));
+      process.once('SIGTERM', () => stopAndExit(server, 'SIGTERM'));
+      process.once('SIGINT', () => undefined);
+      return 0;
+    }
+    if (workers > 1) {
+      const { runPrimary } = await import('../cluster.js');
+      await runPrimary(config, workers);
+      return 0;
+    }
     const server = await startServer(config);
-    process.on('message', (message) => {
-      if (message === DRAIN_MESSAGE) stopAndExit(server, 'drain');
-    });
-    // The primary is gone: nobody will relay invalidations or replace us, so stop cleanly.
-    process.once('disconnect', () => stopAndExit(server, 'primary gone'));
     process.once('SIGTERM', () => stopAndExit(server, 'SIGTERM'));
-    process.once('SIGINT', () => undefined);
+    process.once('SIGINT', () => stopAndExit(server, 'SIGINT'));
     return 0;
-  }
-  if (workers > 1) {
-    await runPrimary(config, workers);
-    return 0;
-  }
-  const server = await startServer(config);
-  process.once('SIGTERM', () => stopAndExit(server, 'SIGTERM'));
-  process.once('SIGINT', () => stopAndExit(server, 'SIGINT'));
-  return 0;
-}
+  },
+});
 
 let exiting = false;
 

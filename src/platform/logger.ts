@@ -1,5 +1,6 @@
 /**
- * Logging: pino JSON lines with credentials and personal data redacted, one access line per request
+ * Logging: pino JSON lines (or, on a terminal, pino-pretty's readable lines: see logDestination) with
+ * credentials and personal data redacted, one access line per request
  * (request id, method, route, status, duration) written by an onResponse hook, and per-request child
  * loggers created only when a request actually logs something.
  *
@@ -9,12 +10,30 @@
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions, DestinationStream, LevelWithSilentOrString, Logger } from 'pino';
-import type { Config } from '../config.js';
+import pinoPretty from 'pino-pretty';
+import type { Config, LogFormat } from '../config.js';
 
+/** LOG_FORMAT as it applies to this process: `auto` is pretty when standard output is a terminal. */
+export function resolveLogFormat(format: LogFormat, stdoutIsTerminal = process.stdout.isTTY === true): 'json' | 'pretty' {
+  if (format !== 'auto') return format;
+  return stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * Where log lines go: pino's own JSON writer to standard output (undefined), or, for people, pino-pretty
+ * writing synchronously to standard output (a terminal's lines are few, and none is lost at exit).
+ */
+export function logDestination(config: Pick<Config, 'logFormat'>): DestinationStream | undefined {
+  if (resolveLogFormat(config.logFormat) === 'json') return undefined;
+  return pinoPretty({ destination: 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' });
+}
+
+/** Fastify's logger options: level, destination (`stream`, given by tests, else logDestination) and redaction. */
 export function loggerOptions(config: Config, stream?: DestinationStream): FastifyServerOptions['logger'] {
+  const destination = stream ?? logDestination(config);
   return {
     level: config.logLevel,
-    ...(stream ? { stream } : {}),
+    ...(destination ? { stream: destination } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.phone', '*.email', 'email', 'phone', 'token'],
       censor: '[redacted]',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capacityCommand } from '../../src/cli/capacity.js';
 import { loadtestCommand } from '../../src/cli/loadtest.js';
+import { runCommand } from '../../src/cli/run-command.js';
 import { fetchCatalogueSample } from '../../src/loadtest/catalogue-sample.js';
 import { probePageRoutes } from '../../src/loadtest/journey.js';
 import { isLoopback } from '../../src/loadtest/local-target.js';
@@ -90,12 +91,12 @@ describe('targets and options', () => {
 
   it('refuses a remote target without --allow-remote, and bad options, with exit 2 before sending anything', async () => {
     // 192.0.2.0/24 is reserved for documentation: nothing would answer, and nothing is sent to it.
-    expect(await loadtestCommand(['--scenario', 'normal', '--target', 'http://192.0.2.1'])).toBe(2);
-    expect(await capacityCommand(['--target', 'https://gadizone.example'])).toBe(2);
-    expect(await loadtestCommand(['--scenario', 'huge'])).toBe(2);
-    expect(await loadtestCommand(['--scenario', 'peak', '--duration', '0'])).toBe(2);
-    expect(await loadtestCommand(['--scenario', 'peak', '--target', base, '--workers', '2'])).toBe(2);
-    expect(await capacityCommand(['--cache-hit-share', '1.5'])).toBe(2);
-    expect(await capacityCommand(['--bogus'])).toBe(2);
+    expect(await runCommand(loadtestCommand, ['--scenario', 'normal', '--target', 'http://192.0.2.1'])).toBe(2);
+    expect(await runCommand(capacityCommand, ['--target', 'https://gadizone.example'])).toBe(2);
+    expect(await runCommand(loadtestCommand, ['--scenario', 'huge'])).toBe(2);
+    expect(await runCommand(loadtestCommand, ['--scenario', 'peak', '--duration', '0'])).toBe(2);
+    expect(await runCommand(loadtestCommand, ['--scenario', 'peak', '--target', base, '--workers', '2'])).toBe(2);
+    expect(await runCommand(capacityCommand, ['--cache-hit-share', '1.5'])).toBe(2);
+    expect(await runCommand(capacityCommand, ['--bogus'])).toBe(2);
   });
 });
