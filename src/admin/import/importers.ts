@@ -14,6 +14,7 @@ import {
   recordsetValues,
   VARIANT_FIELDS,
   type FieldDef,
+  type Fields,
 } from '../../catalogue/fields/index.js';
 import type { ResourceSpec } from '../resources/resource.js';
 import { brandsResource } from '../resources/specs/brands.js';
@@ -25,6 +26,8 @@ export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 
 export interface Importer {
   spec: ResourceSpec;
+  /** The entity's field registry (rules across fields, such as the crash test's all-or-none). */
+  fields: Fields;
   /** Fields of plain text (markup refused). */
   textFields: string[];
   /** A field naming a parent by slug, and the parent's table. */
@@ -46,6 +49,7 @@ const plainTextKeys = (defs: FieldDef[]) => defs.filter((def) => def.value.plain
 export const IMPORTERS: Record<ImportEntity, Importer> = {
   brands: {
     spec: brandsResource,
+    fields: BRAND_FIELDS,
     textFields: ['name', ...plainTextKeys(BRAND)],
     upsert: `INSERT INTO brands (slug, name, ${columnList(BRAND)})
       SELECT r.slug, r.name, ${recordsetValues(BRAND)} FROM json_to_recordset($1::json) AS r(slug text, name text, ${recordsetColumns(BRAND)})
@@ -55,6 +59,7 @@ export const IMPORTERS: Record<ImportEntity, Importer> = {
   },
   models: {
     spec: modelsResource,
+    fields: MODEL_FIELDS,
     textFields: ['name', ...plainTextKeys(MODEL)],
     reference: { field: 'brand', table: 'brands' },
     current: 'SELECT m.slug, b.slug AS parent, b.slug AS brand FROM models m JOIN brands b ON b.id = m.brand_id WHERE m.slug = ANY($1::text[])',
@@ -69,6 +74,7 @@ export const IMPORTERS: Record<ImportEntity, Importer> = {
   },
   variants: {
     spec: variantsResource,
+    fields: VARIANT_FIELDS,
     textFields: ['name', ...plainTextKeys(VARIANT)],
     reference: { field: 'model', table: 'models' },
     current: `SELECT v.slug, m.slug AS parent, b.slug AS brand

@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { incompleteSet } from '../../catalogue/fields/index.js';
 import { plainText } from '../../content/text.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
 import { findUnstorable } from '../../platform/storable-input.js';
@@ -128,6 +129,11 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
         value = cleanText(importer, source.value);
       } catch (error) {
         report({ row: source.row, ...((error as AppError).details?.[0] ?? { message: String(error) }) });
+        continue;
+      }
+      const incomplete = incompleteSet(importer.fields, value);
+      if (incomplete) {
+        report({ row: source.row, ...incomplete });
         continue;
       }
       const slug = String(value.slug);

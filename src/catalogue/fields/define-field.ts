@@ -54,6 +54,8 @@ export interface FieldDef<S extends TSchema = TSchema, N extends boolean = boole
   /** A min-max range in the model page's key specs (variant fields). */
   keySpec: boolean;
   filter: MinFilter | null;
+  /** Fields sharing this name are null together or set together (the crash test); a CHECK constraint agrees. */
+  together: string | null;
   description: string | null;
 }
 
@@ -69,6 +71,7 @@ const DEFAULTS = {
   specSheet: false,
   keySpec: false,
   filter: null,
+  together: null,
   description: null,
 } satisfies Omit<FieldOptions, 'required'>;
 

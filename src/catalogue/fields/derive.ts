@@ -21,6 +21,19 @@ const valueSchema = (def: FieldDef): TSchema => {
   return def.nullable ? Type.Union([def.value.schema, Type.Null()], options) : ({ ...def.value.schema, ...options } as TSchema);
 };
 
+/**
+ * The schema of a field's value in admin and import input. A nullable one is a single schema whose type
+ * includes null (`type: ['integer', 'null']`), not a union: the admin API's Ajv coerces types, and in a
+ * union `null` is coerced to 0 by the integer branch before the null branch is tried (a cleared star
+ * rating would be stored as 0 stars).
+ */
+const writeSchema = (def: FieldDef): TSchema => {
+  const schema = def.value.schema;
+  if (!def.nullable) return schema;
+  const values = schema.enum as unknown[] | undefined;
+  return Type.Unsafe({ ...schema, type: [schema.type as string, 'null'], ...(values ? { enum: [...values, null] } : {}) });
+};
+
 /** The fields of `fields` shown in `place`, in declaration order. */
 export function fieldsIn(fields: Fields, place: ApiPlace): FieldDef[] {
   return Object.values(fields).filter((def) => def.api === place);
@@ -33,16 +46,16 @@ export function apiProperties<F extends Fields, P extends ApiPlace>(fields: F, p
 
 type EditableKeys<F extends Fields> = { [K in keyof F]: F[K]['editable'] extends false ? never : K }[keyof F];
 
-/** TypeBox properties of the editable fields, all present (an admin view or update). */
+/** TypeBox properties of the editable fields, all present (an admin view or update; see writeSchema). */
 export function writableProperties<F extends Fields>(fields: F): { [K in EditableKeys<F>]: ValueSchema<F[K]> } {
   const editable = Object.values(fields).filter((def) => def.editable);
-  return Object.fromEntries(editable.map((def) => [def.key, valueSchema(def)])) as { [K in EditableKeys<F>]: ValueSchema<F[K]> };
+  return Object.fromEntries(editable.map((def) => [def.key, writeSchema(def)])) as { [K in EditableKeys<F>]: ValueSchema<F[K]> };
 }
 
-/** TypeBox properties of the editable fields for a create: the required ones required, the rest optional. */
+/** TypeBox properties of the editable fields for a create: the required ones required, the rest optional (see writeSchema). */
 export function createProperties<F extends Fields>(fields: F): { [K in EditableKeys<F>]: ValueSchema<F[K]> | TOptional<ValueSchema<F[K]>> } {
   const editable = Object.values(fields).filter((def) => def.editable);
-  return Object.fromEntries(editable.map((def) => [def.key, def.required ? valueSchema(def) : Type.Optional(valueSchema(def))])) as {
+  return Object.fromEntries(editable.map((def) => [def.key, def.required ? writeSchema(def) : Type.Optional(writeSchema(def))])) as {
     [K in EditableKeys<F>]: ValueSchema<F[K]>;
   };
 }
@@ -93,4 +106,20 @@ export function columnList(defs: readonly FieldDef[]): string {
 /** `column = EXCLUDED.column` for each field (an upsert's update list). */
 export function excludedUpdates(defs: readonly FieldDef[]): string {
   return defs.map((def) => `${def.column} = EXCLUDED.${def.column}`).join(', ');
+}
+
+/**
+ * The first field of a `together` set that `row` leaves null while giving another of the set, with why;
+ * null when every set is complete or absent. For whole records (an import row, a seed model).
+ */
+export function incompleteSet(fields: Fields, row: Record<string, unknown>): { field: string; message: string } | null {
+  const sets = new Map<string, FieldDef[]>();
+  for (const def of Object.values(fields)) if (def.together !== null) sets.set(def.together, [...(sets.get(def.together) ?? []), def]);
+  for (const [name, defs] of sets) {
+    const missing = defs.filter((def) => row[def.key] === undefined || row[def.key] === null);
+    if (missing.length > 0 && missing.length < defs.length) {
+      return { field: missing[0]!.key, message: `the ${name} fields (${defs.map((def) => def.key).join(', ')}) are given all together or not at all` };
+    }
+  }
+  return null;
 }

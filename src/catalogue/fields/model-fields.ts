@@ -20,6 +20,7 @@ import { defineFields, field, integer, isoDate, oneOf, text } from './define-fie
 const FIRST_CRASH_TEST_YEAR = 2014;
 const LAST_CRASH_TEST_YEAR = 2100;
 const STARS = integer(0, 5, 'smallint');
+const CRASH_TEST = 'crash test';
 
 export const MODEL_FIELDS = defineFields({
   bodyType: field({ column: 'body_type', value: oneOf(BODY_TYPES), nullable: false, api: 'summary', label: 'Body type' }),
@@ -29,18 +30,18 @@ export const MODEL_FIELDS = defineFields({
   popularity: field({ column: 'popularity', value: integer(0, 100, 'smallint'), nullable: false, required: false, fallback: '0', api: 'summary', label: 'Popularity' }),
   crashTestProgramme: field({
     column: 'crash_test_programme', value: oneOf(CRASH_TEST_PROGRAMMES), nullable: true, api: 'summary', label: 'Crash test', group: 'Safety',
-    specSheet: true, description: 'crash-test programme; null when not tested (all four crashTest fields are null or set together)',
+    specSheet: true, together: CRASH_TEST, description: 'crash-test programme; null when not tested (all four crashTest fields are null or set together)',
   }),
   crashTestYear: field({
     column: 'crash_test_year', value: integer(FIRST_CRASH_TEST_YEAR, LAST_CRASH_TEST_YEAR, 'smallint'), nullable: true, api: 'summary',
-    label: 'Crash test year', group: 'Safety', specSheet: true, description: 'year the result was published',
+    label: 'Crash test year', group: 'Safety', specSheet: true, together: CRASH_TEST, description: 'year the result was published',
   }),
   crashTestAdultStars: field({
     column: 'crash_test_adult_stars', value: STARS, nullable: true, api: 'summary', label: 'Adult occupant rating', unit: 'stars', group: 'Safety',
-    specSheet: true, filter: { param: 'safetyMin', description: 'crash-test adult-occupant stars at least this (untested cars are left out)' },
+    specSheet: true, together: CRASH_TEST, filter: { param: 'safetyMin', description: 'crash-test adult-occupant stars at least this (untested cars are left out)' },
   }),
   crashTestChildStars: field({
-    column: 'crash_test_child_stars', value: STARS, nullable: true, api: 'summary', label: 'Child occupant rating', unit: 'stars', group: 'Safety', specSheet: true,
+    column: 'crash_test_child_stars', value: STARS, nullable: true, api: 'summary', label: 'Child occupant rating', unit: 'stars', group: 'Safety', specSheet: true, together: CRASH_TEST,
   }),
   description: field({ column: 'description', value: text(4000, 0), nullable: false, required: false, fallback: "''", api: 'detail', label: 'Description' }),
 });

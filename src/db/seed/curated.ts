@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import type pg from 'pg';
-import { columnList, CRASH_TEST_FIELDS, editableFields, excludedUpdates, MODEL_FIELDS, recordsetColumns, recordsetValues, VARIANT_FIELDS } from '../../catalogue/fields/index.js';
+import { columnList, editableFields, excludedUpdates, incompleteSet, MODEL_FIELDS, recordsetColumns, recordsetValues, VARIANT_FIELDS } from '../../catalogue/fields/index.js';
 import { markdownToHtml } from '../../content/html.js';
 import { projectPath } from '../../lib/paths.js';
 import { slugify } from '../../lib/slug.js';
@@ -83,8 +83,8 @@ function flatten(brands: Brand[]) {
     for (const model of brand.models) {
       if (modelSlugs.has(model.slug)) throw new Error(`model slug "${model.slug}" appears twice`);
       modelSlugs.add(model.slug);
-      const crashTestGiven = CRASH_TEST_FIELDS.filter((def) => (model as Record<string, unknown>)[def.key] != null).length;
-      if (crashTestGiven !== 0 && crashTestGiven !== CRASH_TEST_FIELDS.length) throw new Error(`model "${model.slug}": give all four crash-test fields or none`);
+      const incomplete = incompleteSet(MODEL_FIELDS, model);
+      if (incomplete) throw new Error(`model "${model.slug}": ${incomplete.message}`);
       const { variants: modelVariants, dimensions, ...rest } = model;
       models.push({ ...rest, brandSlug: brand.slug });
       for (const variant of modelVariants) {
