@@ -4,8 +4,9 @@
  * /cars page, the model and variant pages, an admin edit and a bulk import.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedIn, type TestSession } from '../admin/helpers.js';
+import { createUser, signedIn, type TestSession } from '../admin/helpers.js';
 import { buildTestApp, type TestApp } from '../helpers.js';
+import { encode, formHeaders, getPage, signInPage } from '../web/admin-helpers.js';
 
 let t: TestApp;
 let editor: TestSession;
@@ -133,6 +134,26 @@ describe('editing the crash test', () => {
     const cleared = await admin('PATCH', `/api/admin/models/${id}`, UNTESTED, { 'if-match': `"v${version + 1}"` });
     expect(cleared.statusCode, cleared.body).toBe(200);
     expect((await data(variantUrl)).safetyRating).toBeNull();
+  });
+
+  it('is a part of the admin form, labelled from the registry, that saves and clears', async () => {
+    const page = await signInPage(t.app, await createUser(t.app, 'editor'));
+    const { rows } = await t.app.pg.query<{ id: number }>(`SELECT id FROM models WHERE slug = 'maruti-suzuki-baleno'`);
+    const id = rows[0]!.id;
+    const form = (await getPage(t.app, `/admin/models/${id}`, page)).body;
+    expect(form).toMatch(/<label for="field-crashTestProgramme">Crash test<\/label>/);
+    expect(form).toMatch(/<option value="global-ncap"/);
+    expect(form).toMatch(/<label for="field-crashTestAdultStars">Adult occupant rating \(stars\)<\/label>/);
+    const save = (fields: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: `/admin/models/${id}`, headers: formHeaders(page.cookie), payload: encode(fields) });
+    const version = async () => (await t.app.pg.query<{ version: number }>('SELECT version FROM models WHERE id = $1', [id])).rows[0]!.version;
+
+    const rating = { crashTestProgramme: 'global-ncap', crashTestYear: '2023', crashTestAdultStars: '0', crashTestChildStars: '2' };
+    expect((await save({ version: String(await version()), ...rating })).statusCode).toBe(303);
+    expect(await data('/api/models/maruti-suzuki-baleno')).toMatchObject({ crashTestProgramme: 'global-ncap', crashTestYear: 2023, crashTestAdultStars: 0, crashTestChildStars: 2 });
+    const empty = { crashTestProgramme: '', crashTestYear: '', crashTestAdultStars: '', crashTestChildStars: '' };
+    expect((await save({ version: String(await version()), ...empty })).statusCode).toBe(303);
+    expect(await data('/api/models/maruti-suzuki-baleno')).toMatchObject(UNTESTED);
   });
 
   it('stores a cleared figure as null, not as the 0 that type coercion would make of it', async () => {

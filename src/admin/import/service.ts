@@ -44,7 +44,16 @@ function describe(row: number, error: ErrorObject): ErrorDetail {
   const extra = (error.params as { additionalProperty?: string }).additionalProperty;
   const field = missing ?? extra ?? (error.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined);
   const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
-  const message = extra ? 'is not a field of this entity' : Array.isArray(allowed) ? `must be one of ${allowed.join(', ')}` : (error.message ?? 'is invalid');
+  // A nullable registry field has a type list (integer or null): Ajv reports it as "integer,null".
+  const type = error.keyword === 'type' ? (error.params as { type?: unknown }).type : undefined;
+  const types = Array.isArray(type) ? type : typeof type === 'string' && type.includes(',') ? type.split(',') : undefined;
+  const message = extra
+    ? 'is not a field of this entity'
+    : Array.isArray(allowed)
+      ? `must be one of ${allowed.filter((value) => value !== null).join(', ')}`
+      : Array.isArray(types)
+        ? `must be ${types.join(' or ')}`
+        : (error.message ?? 'is invalid');
   return { row, ...(field ? { field } : {}), message };
 }
 

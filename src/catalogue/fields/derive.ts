@@ -28,7 +28,9 @@ const valueSchema = (def: FieldDef): TSchema => {
  * rating would be stored as 0 stars).
  */
 const writeSchema = (def: FieldDef): TSchema => {
-  const schema = def.value.schema;
+  // The title is the admin form's label.
+  const title = def.unit === null || def.unit === 'INR' ? def.label : `${def.label} (${def.unit})`;
+  const schema = { ...def.value.schema, title, ...(def.description === null ? {} : { description: def.description }) } as TSchema;
   if (!def.nullable) return schema;
   const values = schema.enum as unknown[] | undefined;
   return Type.Unsafe({ ...schema, type: [schema.type as string, 'null'], ...(values ? { enum: [...values, null] } : {}) });

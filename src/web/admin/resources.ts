@@ -79,7 +79,8 @@ function fieldOf(name: string, schema: TSchema, required: boolean): FormField {
   else if (value.type === 'array') kind = (value.items as TSchema | undefined)?.type === 'object' ? 'json' : 'list';
   else if (typeof value.maxLength === 'number' && value.maxLength > LONG_TEXT_CHARS) kind = 'textarea';
   const hint = HINTS[kind] ?? (value.format === 'date-time' ? 'ISO date and time, e.g. 2026-01-31T09:00:00Z' : (value.description as string | undefined));
-  return { name, label: humanise(name), kind, required, nullable, ...(kind === 'select' ? { options: (value.enum as unknown[]).filter((option): option is string => option !== null) } : {}), ...(hint ? { hint } : {}) };
+  const title = typeof found.title === 'string' ? found.title : undefined;
+  return { name, label: LABELS[name] ?? title ?? humanise(name), kind, required, nullable, ...(kind === 'select' ? { options: (value.enum as unknown[]).filter((option): option is string => option !== null) } : {}), ...(hint ? { hint } : {}) };
 }
 
 export function formFields(create: TObject): FormField[] {
