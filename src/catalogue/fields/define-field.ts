@@ -31,14 +31,14 @@ export interface MinFilter {
   description: string;
 }
 
-export interface FieldDef<S extends TSchema = TSchema, N extends boolean = boolean, A extends ApiPlace = ApiPlace> {
+export interface FieldDef {
   /** camelCase name in answers, admin input, import rows and seed files; stamped by `defineFields`. */
   key: string;
   /** snake_case column of the entity's table. */
   column: string;
-  value: FieldValue<S>;
-  nullable: N;
-  api: A;
+  value: FieldValue;
+  nullable: boolean;
+  api: ApiPlace;
   /** Must be given when a row is created (admin create, bulk import); defaults to `!nullable`. */
   required: boolean;
   /** Written by the admin API and the bulk import; false for columns derived by triggers. */
@@ -47,7 +47,7 @@ export interface FieldDef<S extends TSchema = TSchema, N extends boolean = boole
   fallback: string | null;
   label: string;
   unit: string | null;
-  /** Spec sheet group; also where the admin form would place it. */
+  /** Spec sheet group (SPEC_GROUPS). */
   group: SpecGroupName | null;
   /** A row of the spec sheet (variant page) and of the comparison. */
   specSheet: boolean;
