@@ -3,7 +3,9 @@
  * exactly the same parameters with the same meaning.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { BODY_TYPES, FUELS, MODEL_STATUSES, PagingQuery, StringEnum, TRANSMISSIONS } from '../lib/schemas.js';
+import { PagingQuery, StringEnum } from '../lib/schemas.js';
+import { fieldFilterQuery } from './field-filters.js';
+import { BODY_TYPES, FUELS, MODEL_STATUSES, TRANSMISSIONS } from './vocabulary.js';
 
 export const CATALOGUE_SORTS = ['popularity', 'price', '-price', 'name', 'newest'] as const;
 export type CatalogueSort = (typeof CATALOGUE_SORTS)[number];
@@ -21,6 +23,7 @@ export const CatalogueFilterQuery = {
   priceMin: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRICE_INR, description: 'ex-showroom INR; models: starting price' })),
   priceMax: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRICE_INR, description: 'ex-showroom INR; models: starting price' })),
   status: Type.Optional(StringEnum(MODEL_STATUSES)),
+  ...fieldFilterQuery,
   sort: StringEnum(CATALOGUE_SORTS, { default: 'popularity', description: 'price is low to high, -price high to low' }),
   ...PagingQuery,
 };

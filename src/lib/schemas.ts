@@ -1,19 +1,9 @@
-/** TypeBox building blocks shared by every route: enums, slugs, list queries, pagination, errors. */
+/** TypeBox building blocks shared by every route: string enums, slugs, list queries, pagination, errors. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** A string enum that Ajv reports as "must be one of a, b, c" and OpenAPI shows as `enum`. */
 export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
-
-export const BODY_TYPES = ['hatchback', 'sedan', 'suv', 'muv', 'coupe', 'convertible', 'pickup', 'van', 'wagon'] as const;
-export const FUELS = ['petrol', 'diesel', 'cng', 'electric', 'hybrid'] as const;
-export const TRANSMISSIONS = ['manual', 'automatic', 'amt', 'cvt', 'dct'] as const;
-export const DRIVETRAINS = ['fwd', 'rwd', 'awd', '4wd'] as const;
-export const MODEL_STATUSES = ['current', 'upcoming', 'discontinued'] as const;
-
-export type BodyType = (typeof BODY_TYPES)[number];
-export type Fuel = (typeof FUELS)[number];
-export type Transmission = (typeof TRANSMISSIONS)[number];
 
 export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 export const Slug = Type.String({ pattern: SLUG_PATTERN, minLength: 1, maxLength: 120, description: 'lowercase letters, digits and hyphens' });

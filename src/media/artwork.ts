@@ -4,7 +4,7 @@
  * drawn (the model's name is the picture's alt text), so the SVG needs no fonts and rasterises the same
  * everywhere. The same (body type, colour) always gives the same bytes, so renditions are shared.
  */
-import type { BodyType } from '../lib/schemas.js';
+import type { BodyType } from '../catalogue/vocabulary.js';
 
 export const ARTWORK_WIDTH = 1280;
 export const ARTWORK_HEIGHT = 720;

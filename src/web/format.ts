@@ -32,6 +32,7 @@ export function formatNumber(value: number): string {
 
 const LABELS: Record<string, string> = {
   suv: 'SUV', muv: 'MUV', cng: 'CNG', amt: 'AMT', cvt: 'CVT', dct: 'DCT', fwd: 'FWD', rwd: 'RWD', awd: 'AWD', '4wd': '4WD',
+  'bharat-ncap': 'Bharat NCAP', 'global-ncap': 'Global NCAP',
 };
 
 /** `suv` → `SUV`, `hatchback` → `Hatchback`. */

@@ -1,7 +1,8 @@
 /** Query strings and form bodies of the pages: validated like the API, so a bad value is a 400 page, never a 500. */
 import { Type, type Static } from '@sinclair/typebox';
 import { CatalogueFilterQuery } from '../catalogue/filters.js';
-import { MAX_PAGE, Slug, StringEnum, FUELS, TRANSMISSIONS } from '../lib/schemas.js';
+import { FUELS, TRANSMISSIONS } from '../catalogue/vocabulary.js';
+import { MAX_PAGE, Slug, StringEnum } from '../lib/schemas.js';
 import { EMI_LIMITS } from './emi.js';
 
 export const CITY_PATTERN = '^[a-z-]{2,40}$';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY_TYPES } from '../../src/lib/schemas.js';
+import { BODY_TYPES } from '../../src/catalogue/vocabulary.js';
 import { renderArtworkSvg } from '../../src/media/artwork.js';
 import { hashBytes, MEDIA_NAME_PATTERN, parseMediaName } from '../../src/media/names.js';
 import { configureSharp, createRenderQueue, renderRenditions, RENDITION_WIDTHS, widthsFor } from '../../src/media/renditions.js';

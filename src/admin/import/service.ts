@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { incompleteSet } from '../../catalogue/fields/index.js';
 import { plainText } from '../../content/text.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
 import { findUnstorable } from '../../platform/storable-input.js';
@@ -43,7 +44,16 @@ function describe(row: number, error: ErrorObject): ErrorDetail {
   const extra = (error.params as { additionalProperty?: string }).additionalProperty;
   const field = missing ?? extra ?? (error.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined);
   const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
-  const message = extra ? 'is not a field of this entity' : Array.isArray(allowed) ? `must be one of ${allowed.join(', ')}` : (error.message ?? 'is invalid');
+  // A nullable registry field has a type list (integer or null): Ajv reports it as "integer,null".
+  const type = error.keyword === 'type' ? (error.params as { type?: unknown }).type : undefined;
+  const types = Array.isArray(type) ? type : typeof type === 'string' && type.includes(',') ? type.split(',') : undefined;
+  const message = extra
+    ? 'is not a field of this entity'
+    : Array.isArray(allowed)
+      ? `must be one of ${allowed.filter((value) => value !== null).join(', ')}`
+      : Array.isArray(types)
+        ? `must be ${types.join(' or ')}`
+        : (error.message ?? 'is invalid');
   return { row, ...(field ? { field } : {}), message };
 }
 
@@ -128,6 +138,11 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
         value = cleanText(importer, source.value);
       } catch (error) {
         report({ row: source.row, ...((error as AppError).details?.[0] ?? { message: String(error) }) });
+        continue;
+      }
+      const incomplete = incompleteSet(importer.fields, value);
+      if (incomplete) {
+        report({ row: source.row, ...incomplete });
         continue;
       }
       const slug = String(value.slug);

@@ -1,8 +1,9 @@
 import { query, type Executor } from '../../platform/db.js';
+import { BRAND_FIELDS, selectList } from '../fields/index.js';
 import type { BrandSummary } from './schemas.js';
 
 const SUMMARY_COLUMNS = `
-  b.id, b.slug, b.name, b.country, b.founded_year AS "foundedYear", b.colour, b.description,
+  b.id, b.slug, b.name, ${selectList(Object.values(BRAND_FIELDS), 'b')},
   (SELECT count(*)::int FROM models m WHERE m.brand_id = b.id AND m.status = 'current' AND m.deleted_at IS NULL) AS "modelCount",
   (SELECT min(m.price_min_inr) FROM models m WHERE m.brand_id = b.id AND m.deleted_at IS NULL) AS "priceMinInr",
   (SELECT max(m.price_max_inr) FROM models m WHERE m.brand_id = b.id AND m.deleted_at IS NULL) AS "priceMaxInr"`;

@@ -1,18 +1,17 @@
 import { notFound } from '../../errors.js';
 import { buildPagination, project } from '../../lib/pagination.js';
+import { BRAND_FIELDS, fieldsIn, pickFields, type KeysIn } from '../fields/index.js';
 import { toModelSummary, type ModelRepository } from '../models/repository.js';
 import type { BrandRepository, BrandRow } from './repository.js';
 import type { BrandDetail, BrandListQuery, BrandSummary } from './schemas.js';
 
-const toSummary = ({ slug, name, country, foundedYear, colour, modelCount, priceMinInr, priceMaxInr }: BrandRow): BrandSummary => ({
-  slug,
-  name,
-  country,
-  foundedYear,
-  colour,
-  modelCount,
-  priceMinInr,
-  priceMaxInr,
+const toSummary = (row: BrandRow): BrandSummary => ({
+  slug: row.slug,
+  name: row.name,
+  ...pickFields<Pick<BrandSummary, KeysIn<typeof BRAND_FIELDS, 'summary'>>>(row, fieldsIn(BRAND_FIELDS, 'summary')),
+  modelCount: row.modelCount,
+  priceMinInr: row.priceMinInr,
+  priceMaxInr: row.priceMaxInr,
 });
 
 export function createBrandService(brands: BrandRepository, models: ModelRepository) {
@@ -27,7 +26,7 @@ export function createBrandService(brands: BrandRepository, models: ModelReposit
       const brand = await brands.findBySlug(slug);
       if (!brand) throw notFound('BRAND_NOT_FOUND', 'brand', slug);
       const brandModels = await models.listByBrand(brand.id);
-      return { ...toSummary(brand), description: brand.description, models: brandModels.map(toModelSummary) };
+      return { ...toSummary(brand), ...pickFields<Pick<BrandDetail, KeysIn<typeof BRAND_FIELDS, 'detail'>>>(brand, fieldsIn(BRAND_FIELDS, 'detail')), models: brandModels.map(toModelSummary) };
     },
   };
 }

@@ -2,6 +2,8 @@ import type { SortKind, SortSpec } from '../../lib/pagination.js';
 import type { Params } from '../../lib/sql.js';
 import { query, type Executor } from '../../platform/db.js';
 import type { CatalogueFilters, CatalogueSort } from '../filters.js';
+import { fieldFilterConditions } from '../field-filters.js';
+import { fieldsIn, MODEL_FIELDS, pickFields, selectList, type KeysIn } from '../fields/index.js';
 import { runList, type ListTable } from '../list-query.js';
 import type { ModelSummary } from './schemas.js';
 
@@ -15,10 +17,13 @@ export type ModelRow = Omit<ModelSummary, 'brand'> & {
 
 export type ModelDetailRow = ModelRow & { description: string; colours: { name: string; hex: string }[]; features: string[] };
 
-const SUMMARY_COLUMNS = `t.id, t.slug, t.name, b.slug AS "brandSlug", b.name AS "brandName", t.body_type AS "bodyType",
-  t.segment, t.status, t.launch_date AS "launchDate", t.popularity, t.price_min_inr AS "priceMinInr",
-  t.price_max_inr AS "priceMaxInr", t.fuels, t.transmissions, t.seat_options AS "seatOptions",
+const SUMMARY_FIELDS = fieldsIn(MODEL_FIELDS, 'summary');
+
+const SUMMARY_COLUMNS = `t.id, t.slug, t.name, b.slug AS "brandSlug", b.name AS "brandName", ${selectList(SUMMARY_FIELDS, 't')},
+  t.price_min_inr AS "priceMinInr", t.price_max_inr AS "priceMaxInr", t.fuels, t.transmissions, t.seat_options AS "seatOptions",
   t.variant_count AS "variantCount", t.price_sort_asc AS "priceSortAsc", t.price_sort_desc AS "priceSortDesc"`;
+
+const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, ${selectList(fieldsIn(MODEL_FIELDS, 'detail'), 't')}, t.colours, t.features`;
 
 const FROM = 'models t JOIN brands b ON b.id = t.brand_id';
 
@@ -49,6 +54,7 @@ export function modelConditions(f: CatalogueFilters, params: Params): string[] {
   if (f.priceMin !== undefined) where.push(`t.price_sort_asc >= ${params.add(f.priceMin)} AND t.price_min_inr IS NOT NULL`);
   if (f.priceMax !== undefined) where.push(`t.price_sort_asc <= ${params.add(f.priceMax)}`);
   if (f.status !== undefined) where.push(`t.status = ${params.add(f.status)}`);
+  where.push(...fieldFilterConditions(f, params, 'models'));
   return where;
 }
 
@@ -63,7 +69,7 @@ export function createModelRepository(db: Executor) {
     async findBySlug(slug: string, executor: Executor = db): Promise<ModelDetailRow | null> {
       const rows = await query<ModelDetailRow>(
         executor,
-        `SELECT ${SUMMARY_COLUMNS}, t.description, t.colours, t.features FROM ${FROM} WHERE t.slug = $1 AND t.deleted_at IS NULL`,
+        `SELECT ${DETAIL_COLUMNS} FROM ${FROM} WHERE t.slug = $1 AND t.deleted_at IS NULL`,
         [slug],
       );
       return rows[0] ?? null;
@@ -86,11 +92,7 @@ export function toModelSummary(row: ModelRow): ModelSummary {
     slug: row.slug,
     name: row.name,
     brand: { slug: row.brandSlug, name: row.brandName },
-    bodyType: row.bodyType,
-    segment: row.segment,
-    status: row.status,
-    launchDate: row.launchDate,
-    popularity: row.popularity,
+    ...pickFields<Pick<ModelSummary, KeysIn<typeof MODEL_FIELDS, 'summary'>>>(row, SUMMARY_FIELDS),
     priceMinInr: row.priceMinInr,
     priceMaxInr: row.priceMaxInr,
     fuels: row.fuels,

@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BrandRef, Colour, FieldsQuery, ListOf, One } from '../../lib/schemas.js';
+import { apiProperties, MODEL_FIELDS, VARIANT_FIELDS } from '../fields/index.js';
 import { CatalogueFilterQuery } from '../filters.js';
-
-export const MODEL_FIELDS = [
-  'slug', 'name', 'brand', 'bodyType', 'segment', 'status', 'launchDate', 'popularity',
-  'priceMinInr', 'priceMaxInr', 'fuels', 'transmissions', 'seatOptions', 'variantCount',
-] as const;
+import { VariantSummary } from '../variants/schemas.js';
+import { keySpecFields, keySpecUnit } from './key-specs.js';
 
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -14,11 +12,8 @@ export const ModelSummary = Type.Object({
   slug: Type.String(),
   name: Type.String(),
   brand: BrandRef,
-  bodyType: Type.String(),
-  segment: Type.String(),
-  status: Type.String(),
-  launchDate: Type.String({ format: 'date' }),
-  popularity: Type.Integer({ minimum: 0, maximum: 100 }),
+  ...apiProperties(MODEL_FIELDS, 'summary'),
+  // Derived from the model's variants by trigger.
   priceMinInr: NullableInt,
   priceMaxInr: NullableInt,
   fuels: Type.Array(Type.String()),
@@ -28,45 +23,38 @@ export const ModelSummary = Type.Object({
 });
 export type ModelSummary = Static<typeof ModelSummary>;
 
-const Range = (unit: string) => Type.Object({ min: NullableNumber, max: NullableNumber, unit: Type.Literal(unit) });
+/** What `fields=` may pick from a model list item. */
+export const MODEL_LIST_FIELDS = Object.keys(ModelSummary.properties);
 
-export const ModelVariantSummary = Type.Object({
-  slug: Type.String(),
-  name: Type.String(),
-  priceInr: Type.Integer(),
-  fuel: Type.String(),
-  transmission: Type.String(),
-  engineCc: NullableInt,
-  powerBhp: NullableNumber,
-  mileageKmpl: NullableNumber,
-  rangeKm: NullableInt,
-  seats: Type.Integer(),
-});
+const Range = (unit: string) => Type.Object({ min: NullableNumber, max: NullableNumber, unit: Type.Literal(unit) });
+type Range = ReturnType<typeof Range>;
+
+/** The variant fields a model page shows as min-max ranges, each with its unit (the registry's key specs). */
+const KEY_SPECS = Object.fromEntries(keySpecFields().map((def) => [def.key, Range(keySpecUnit(def))])) as Record<
+  { [K in keyof typeof VARIANT_FIELDS]: (typeof VARIANT_FIELDS)[K]['keySpec'] extends true ? K : never }[keyof typeof VARIANT_FIELDS],
+  Range
+>;
+
+/** A variant as the model answer lists it. */
+export const ModelVariantSummary = Type.Pick(VariantSummary, ['slug', 'name', 'priceInr', 'fuel', 'transmission', 'engineCc', 'powerBhp', 'mileageKmpl', 'rangeKm', 'seats']);
+export type ModelVariantSummary = Static<typeof ModelVariantSummary>;
 
 export const ModelDetail = Type.Composite([
   ModelSummary,
   Type.Object({
-    description: Type.String(),
+    ...apiProperties(MODEL_FIELDS, 'detail'),
     colours: Type.Array(Colour),
     features: Type.Array(Type.String()),
     keySpecs: Type.Object({
-      engineCc: Range('cc'),
-      powerBhp: Range('bhp'),
-      torqueNm: Range('Nm'),
-      mileageKmpl: Range('km/l'),
-      rangeKm: Range('km'),
-      seats: Range('seats'),
-      airbags: Range('airbags'),
-      bootLitres: Range('litres'),
-      groundClearanceMm: Range('mm'),
-      safetyRating: Range('stars'),
+      ...KEY_SPECS,
+      safetyRating: Type.Object(Range('stars').properties, { description: 'crashTestAdultStars as a range (min = max), kept for compatibility' }),
     }),
     variants: Type.Array(ModelVariantSummary, { description: 'every variant, cheapest first' }),
   }),
 ]);
 export type ModelDetail = Static<typeof ModelDetail>;
 
-export const ModelListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(MODEL_FIELDS) }, { additionalProperties: false });
+export const ModelListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(MODEL_LIST_FIELDS) }, { additionalProperties: false });
 export type ModelListQuery = Static<typeof ModelListQuery>;
 
 export const ModelList = ListOf(Type.Partial(ModelSummary));

@@ -1,33 +1,13 @@
 import { notFound } from '../../errors.js';
 import { project } from '../../lib/pagination.js';
+import { fieldsIn, MODEL_FIELDS, pickFields, type KeysIn } from '../fields/index.js';
 import type { CatalogueFilters } from '../filters.js';
 import type { VariantDetailRow, VariantRepository } from '../variants/repository.js';
 import { toModelSummary, type ModelRepository } from './repository.js';
-import type { ModelDetail } from './schemas.js';
+import { keySpecRanges } from './key-specs.js';
+import { ModelVariantSummary, type ModelDetail } from './schemas.js';
 
-type RangeKey = keyof ModelDetail['keySpecs'];
-
-const KEY_SPEC_UNITS: Record<RangeKey, string> = {
-  engineCc: 'cc',
-  powerBhp: 'bhp',
-  torqueNm: 'Nm',
-  mileageKmpl: 'km/l',
-  rangeKm: 'km',
-  seats: 'seats',
-  airbags: 'airbags',
-  bootLitres: 'litres',
-  groundClearanceMm: 'mm',
-  safetyRating: 'stars',
-};
-
-function keySpecs(variants: VariantDetailRow[]): ModelDetail['keySpecs'] {
-  const specs = {} as Record<RangeKey, { min: number | null; max: number | null; unit: string }>;
-  for (const [key, unit] of Object.entries(KEY_SPEC_UNITS) as [RangeKey, string][]) {
-    const values = variants.map((v) => v[key]).filter((x): x is number => typeof x === 'number');
-    specs[key] = { min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null, unit };
-  }
-  return specs as ModelDetail['keySpecs'];
-}
+const VARIANT_KEYS = Object.keys(ModelVariantSummary.properties);
 
 export function createModelService(models: ModelRepository, variants: VariantRepository) {
   return {
@@ -42,22 +22,11 @@ export function createModelService(models: ModelRepository, variants: VariantRep
       const modelVariants = await variants.listByModel(model.id);
       return {
         ...toModelSummary(model),
-        description: model.description,
+        ...pickFields<Pick<ModelDetail, KeysIn<typeof MODEL_FIELDS, 'detail'>>>(model, fieldsIn(MODEL_FIELDS, 'detail')),
         colours: model.colours,
         features: model.features,
-        keySpecs: keySpecs(modelVariants),
-        variants: modelVariants.map((v) => ({
-          slug: v.slug,
-          name: v.name,
-          priceInr: v.priceInr,
-          fuel: v.fuel,
-          transmission: v.transmission,
-          engineCc: v.engineCc,
-          powerBhp: v.powerBhp,
-          mileageKmpl: v.mileageKmpl,
-          rangeKm: v.rangeKm,
-          seats: v.seats,
-        })),
+        keySpecs: keySpecRanges(modelVariants, model.crashTestAdultStars) as ModelDetail['keySpecs'],
+        variants: modelVariants.map((v) => Object.fromEntries(VARIANT_KEYS.map((key) => [key, v[key as keyof VariantDetailRow]])) as ModelVariantSummary),
       };
     },
   };

@@ -2,22 +2,25 @@ import type { SortKind, SortSpec } from '../../lib/pagination.js';
 import type { Params } from '../../lib/sql.js';
 import { query, type Executor } from '../../platform/db.js';
 import type { CatalogueFilters, CatalogueSort } from '../filters.js';
+import { CRASH_TEST_FIELDS, fieldsIn, pickFields, selectList, VARIANT_FIELDS } from '../fields/index.js';
+import { fieldFilterConditions } from '../field-filters.js';
 import { runList, type ListTable } from '../list-query.js';
 import type { VariantDetail, VariantSummary } from './schemas.js';
 
 type Flat = Omit<VariantSummary, 'model' | 'brand'>;
 export type VariantRow = Flat & { id: number; modelId: number; modelSlug: string; modelName: string; brandSlug: string; brandName: string };
-export type VariantDetailRow = VariantRow & Omit<VariantDetail, keyof VariantSummary | 'specSheet'>;
+/** A detail row also carries its model's crash-test fields (the spec sheet's Safety group). */
+export type VariantDetailRow = VariantRow & Omit<VariantDetail, keyof VariantSummary | 'specSheet'> & Record<(typeof CRASH_TEST_FIELDS)[number]['key'], string | number | null>;
+
+const SUMMARY_FIELDS = fieldsIn(VARIANT_FIELDS, 'summary');
 
 const SUMMARY_COLUMNS = `t.id, t.model_id AS "modelId", t.slug, t.name, t.search_name AS "fullName",
   m.slug AS "modelSlug", m.name AS "modelName", b.slug AS "brandSlug", b.name AS "brandName",
-  t.body_type AS "bodyType", t.status, t.price_inr AS "priceInr", t.fuel, t.transmission, t.engine_cc AS "engineCc",
-  t.power_bhp AS "powerBhp", t.torque_nm AS "torqueNm", t.mileage_kmpl AS "mileageKmpl", t.range_km AS "rangeKm",
-  t.battery_kwh AS "batteryKwh", t.seats, t.drivetrain, t.popularity, t.launch_date AS "launchDate"`;
+  t.body_type AS "bodyType", t.status, ${selectList(SUMMARY_FIELDS, 't')}, t.popularity, t.launch_date AS "launchDate"`;
 
-const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, t.length_mm AS "lengthMm", t.width_mm AS "widthMm", t.height_mm AS "heightMm",
-  t.wheelbase_mm AS "wheelbaseMm", t.ground_clearance_mm AS "groundClearanceMm", t.boot_litres AS "bootLitres",
-  t.kerb_weight_kg AS "kerbWeightKg", t.airbags, t.safety_rating AS "safetyRating", t.colours, t.features`;
+/** The variant's details, and its model's crash test (shown on its spec sheet; the adult stars are its `safetyRating`). */
+const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, ${selectList(fieldsIn(VARIANT_FIELDS, 'detail'), 't')},
+  m.crash_test_adult_stars AS "safetyRating", ${selectList(CRASH_TEST_FIELDS, 'm')}, t.colours, t.features`;
 
 const FROM = 'variants t JOIN models m ON m.id = t.model_id JOIN brands b ON b.id = t.brand_id';
 
@@ -46,6 +49,7 @@ function variantConditions(f: CatalogueFilters, params: Params): string[] {
   if (f.priceMin !== undefined) where.push(`t.price_inr >= ${params.add(f.priceMin)}`);
   if (f.priceMax !== undefined) where.push(`t.price_inr <= ${params.add(f.priceMax)}`);
   if (f.status !== undefined) where.push(`t.status = ${params.add(f.status)}`);
+  where.push(...fieldFilterConditions(f, params, 'variants'));
   return where;
 }
 
@@ -87,16 +91,6 @@ export function toVariantSummary(row: VariantRow): VariantSummary {
     brand: { slug: row.brandSlug, name: row.brandName },
     bodyType: row.bodyType,
     status: row.status,
-    priceInr: row.priceInr,
-    fuel: row.fuel,
-    transmission: row.transmission,
-    engineCc: row.engineCc,
-    powerBhp: row.powerBhp,
-    torqueNm: row.torqueNm,
-    mileageKmpl: row.mileageKmpl,
-    rangeKm: row.rangeKm,
-    batteryKwh: row.batteryKwh,
-    seats: row.seats,
-    drivetrain: row.drivetrain,
+    ...pickFields<Omit<VariantSummary, 'slug' | 'name' | 'fullName' | 'model' | 'brand' | 'bodyType' | 'status'>>(row, SUMMARY_FIELDS),
   };
 }

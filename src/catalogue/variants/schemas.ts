@@ -1,16 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BrandRef, Colour, FieldsQuery, ListOf, One } from '../../lib/schemas.js';
+import { apiProperties, VARIANT_FIELDS } from '../fields/index.js';
 import { CatalogueFilterQuery } from '../filters.js';
 
-export const VARIANT_FIELDS = [
-  'slug', 'name', 'fullName', 'model', 'brand', 'bodyType', 'status', 'priceInr', 'fuel', 'transmission',
-  'engineCc', 'powerBhp', 'torqueNm', 'mileageKmpl', 'rangeKm', 'batteryKwh', 'seats', 'drivetrain',
-] as const;
-
-const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
-const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
-
-export const VariantSummary = Type.Object({
+/** Identity and references of a variant answer; its specifications come from the field registry. */
+const VariantIdentity = {
   slug: Type.String(),
   name: Type.String(),
   fullName: Type.String({ description: 'brand, model and variant name' }),
@@ -18,19 +12,13 @@ export const VariantSummary = Type.Object({
   brand: BrandRef,
   bodyType: Type.String(),
   status: Type.String(),
-  priceInr: Type.Integer({ description: 'ex-showroom price, INR' }),
-  fuel: Type.String(),
-  transmission: Type.String(),
-  engineCc: NullableInt,
-  powerBhp: NullableNumber,
-  torqueNm: NullableNumber,
-  mileageKmpl: Type.Union([Type.Number(), Type.Null()], { description: 'claimed; km/kg for CNG' }),
-  rangeKm: NullableInt,
-  batteryKwh: NullableNumber,
-  seats: Type.Integer(),
-  drivetrain: Type.String(),
-});
+};
+
+export const VariantSummary = Type.Object({ ...VariantIdentity, ...apiProperties(VARIANT_FIELDS, 'summary') });
 export type VariantSummary = Static<typeof VariantSummary>;
+
+/** What `fields=` may pick from a variant list item. */
+export const VARIANT_LIST_FIELDS = Object.keys(VariantSummary.properties);
 
 const SpecValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);
 
@@ -43,15 +31,10 @@ export const VariantDetail = Type.Composite([
   VariantSummary,
   Type.Object({
     launchDate: Type.String({ format: 'date' }),
-    lengthMm: NullableInt,
-    widthMm: NullableInt,
-    heightMm: NullableInt,
-    wheelbaseMm: NullableInt,
-    groundClearanceMm: NullableInt,
-    bootLitres: NullableInt,
-    kerbWeightKg: NullableInt,
-    airbags: NullableInt,
-    safetyRating: NullableInt,
+    ...apiProperties(VARIANT_FIELDS, 'detail'),
+    safetyRating: Type.Union([Type.Integer(), Type.Null()], {
+      description: "the model's crash-test adult-occupant stars (the spec sheet's Safety group has the programme, year and child stars)",
+    }),
     colours: Type.Array(Colour),
     features: Type.Array(Type.String()),
     specSheet: Type.Array(SpecGroup, { description: 'every known specification with its unit, grouped for display' }),
@@ -59,7 +42,7 @@ export const VariantDetail = Type.Composite([
 ]);
 export type VariantDetail = Static<typeof VariantDetail>;
 
-export const VariantListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(VARIANT_FIELDS) }, { additionalProperties: false });
+export const VariantListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(VARIANT_LIST_FIELDS) }, { additionalProperties: false });
 export type VariantListQuery = Static<typeof VariantListQuery>;
 
 export const VariantList = ListOf(Type.Partial(VariantSummary));

@@ -1,22 +1,19 @@
 import { notFound } from '../../errors.js';
 import { project } from '../../lib/pagination.js';
+import { fieldsIn, pickFields, VARIANT_FIELDS, type KeysIn } from '../fields/index.js';
 import type { CatalogueFilters } from '../filters.js';
 import { toVariantSummary, type VariantDetailRow, type VariantRepository } from './repository.js';
 import type { VariantDetail } from './schemas.js';
 import { buildSpecSheet } from './spec-sheet.js';
 
+const DETAIL_FIELDS = fieldsIn(VARIANT_FIELDS, 'detail');
+
+/** A variant detail answer: its summary, then the registry's detail fields, in the order VariantDetail declares. */
 export function toVariantDetail(row: VariantDetailRow): VariantDetail {
   return {
     ...toVariantSummary(row),
     launchDate: row.launchDate,
-    lengthMm: row.lengthMm,
-    widthMm: row.widthMm,
-    heightMm: row.heightMm,
-    wheelbaseMm: row.wheelbaseMm,
-    groundClearanceMm: row.groundClearanceMm,
-    bootLitres: row.bootLitres,
-    kerbWeightKg: row.kerbWeightKg,
-    airbags: row.airbags,
+    ...pickFields<Pick<VariantDetail, KeysIn<typeof VARIANT_FIELDS, 'detail'>>>(row, DETAIL_FIELDS),
     safetyRating: row.safetyRating,
     colours: row.colours,
     features: row.features,

@@ -15,7 +15,7 @@ const CRETA: Variant = {
   powerBhp: 158, torqueNm: 253, mileageKmpl: 18.4, rangeKm: 850, batteryKwh: 1.2, seats: 5, drivetrain: 'fwd',
   launchDate: '2024-01-16',
   lengthMm: 4330, widthMm: 1790, heightMm: 1635, wheelbaseMm: 2610, groundClearanceMm: 190, bootLitres: 433,
-  kerbWeightKg: 1380, airbags: 6, safetyRating: 5, colours: [{ name: 'Abyss Black', hex: '#101010' }], features: ['sunroof'],
+  kerbWeightKg: 1380, airbags: 6, safetyRating: 5, crashTestProgramme: 'bharat-ncap', crashTestYear: 2025, crashTestAdultStars: 5, crashTestChildStars: 5, colours: [{ name: 'Abyss Black', hex: '#101010' }], features: ['sunroof'],
 };
 
 /** CRETA with the given specifications missing (null), or absent altogether (undefined). */

@@ -1,7 +1,10 @@
 /**
  * The spec sheet: every specification a variant has, with its label, unit and group, in display order.
- * The variant page and the comparison both read it, so they always agree on names and units.
+ * The variant page and the comparison both read it, so they always agree on names and units. Its rows are
+ * the registry's spec-sheet fields (src/catalogue/fields): the variant's own, then its model's (the crash
+ * test), grouped in SPEC_GROUPS order.
  */
+import { MODEL_FIELDS, SPEC_GROUPS, VARIANT_FIELDS, type FieldDef } from '../fields/index.js';
 import type { VariantDetailRow } from './repository.js';
 
 export type SpecValue = string | number | null;
@@ -14,36 +17,15 @@ export interface SpecRow {
   read: (v: VariantDetailRow) => SpecValue;
 }
 
-const row = (group: string, key: keyof VariantDetailRow, label: string, unit: string | null = null): SpecRow => ({
-  key,
-  label,
-  unit,
-  group,
-  read: (v) => (v[key] ?? null) as SpecValue,
-});
+const SHEET_FIELDS: FieldDef[] = [...Object.values(VARIANT_FIELDS), ...Object.values(MODEL_FIELDS)].filter((def) => def.specSheet);
 
-export const SPEC_ROWS: readonly SpecRow[] = [
-  row('Price', 'priceInr', 'Ex-showroom price', 'INR'),
-  row('Engine & transmission', 'fuel', 'Fuel'),
-  row('Engine & transmission', 'engineCc', 'Engine displacement', 'cc'),
-  row('Engine & transmission', 'powerBhp', 'Max power', 'bhp'),
-  row('Engine & transmission', 'torqueNm', 'Max torque', 'Nm'),
-  row('Engine & transmission', 'transmission', 'Transmission'),
-  row('Engine & transmission', 'drivetrain', 'Drivetrain'),
-  row('Efficiency', 'mileageKmpl', 'Claimed mileage', 'km/l'),
-  row('Efficiency', 'rangeKm', 'Claimed range', 'km'),
-  row('Efficiency', 'batteryKwh', 'Battery capacity', 'kWh'),
-  row('Dimensions & capacity', 'lengthMm', 'Length', 'mm'),
-  row('Dimensions & capacity', 'widthMm', 'Width', 'mm'),
-  row('Dimensions & capacity', 'heightMm', 'Height', 'mm'),
-  row('Dimensions & capacity', 'wheelbaseMm', 'Wheelbase', 'mm'),
-  row('Dimensions & capacity', 'groundClearanceMm', 'Ground clearance', 'mm'),
-  row('Dimensions & capacity', 'bootLitres', 'Boot space', 'litres'),
-  row('Dimensions & capacity', 'kerbWeightKg', 'Kerb weight', 'kg'),
-  row('Dimensions & capacity', 'seats', 'Seating capacity', 'seats'),
-  row('Safety', 'airbags', 'Airbags'),
-  row('Safety', 'safetyRating', 'NCAP rating (adult)', 'stars'),
-];
+export const SPEC_ROWS: readonly SpecRow[] = SPEC_GROUPS.flatMap((group) => SHEET_FIELDS.filter((def) => def.group === group)).map((def) => ({
+  key: def.key,
+  label: def.label,
+  unit: def.unit,
+  group: def.group ?? '',
+  read: (v) => ((v as Record<string, unknown>)[def.key] ?? null) as SpecValue,
+}));
 
 export interface SpecGroup {
   group: string;

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  check,
   customType,
   bigint,
   date,
@@ -21,6 +22,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { CRASH_TEST_PROGRAMMES } from '../../catalogue/vocabulary.js';
 
 /** PostgreSQL tsvector, only ever written by generated columns. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -104,9 +106,18 @@ export const models = pgTable(
     transmissions: text('transmissions').array().notNull().default(sql`'{}'`),
     seatOptions: smallint('seat_options').array().notNull().default(sql`'{}'`),
     variantCount: integer('variant_count').notNull().default(0),
+    // The crash test (src/catalogue/fields/model-fields.ts): null when not tested, else all four set.
+    crashTestProgramme: text('crash_test_programme'),
+    crashTestYear: smallint('crash_test_year'),
+    crashTestAdultStars: smallint('crash_test_adult_stars'),
+    crashTestChildStars: smallint('crash_test_child_stars'),
     ...timestamps,
   },
   (t) => [
+    check('models_crash_test_complete', sql`num_nulls(${t.crashTestProgramme}, ${t.crashTestYear}, ${t.crashTestAdultStars}, ${t.crashTestChildStars}) IN (0, 4)`),
+    check('models_crash_test_programme_check', sql.raw(`crash_test_programme IN (${CRASH_TEST_PROGRAMMES.map((p) => `'${p}'`).join(', ')})`)),
+    check('models_crash_test_year_check', sql`${t.crashTestYear} BETWEEN 2014 AND 2100`),
+    check('models_crash_test_stars_check', sql`${t.crashTestAdultStars} BETWEEN 0 AND 5 AND ${t.crashTestChildStars} BETWEEN 0 AND 5`),
     uniqueIndex('models_slug_key').on(t.slug),
     index('models_brand_idx').on(t.brandId, t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
     index('models_popularity_idx').on(t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
@@ -158,7 +169,6 @@ export const variants = pgTable(
     bootLitres: integer('boot_litres'),
     kerbWeightKg: integer('kerb_weight_kg'),
     airbags: smallint('airbags'),
-    safetyRating: smallint('safety_rating'),
     colours: jsonb('colours').$type<Colour[]>().notNull().default([]),
     features: text('features').array().notNull().default(sql`'{}'`),
     // Copies of the model's columns, kept by trigger, so variant lists filter and sort on one table.

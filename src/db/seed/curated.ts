@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import type pg from 'pg';
+import { columnList, editableFields, excludedUpdates, incompleteSet, MODEL_FIELDS, recordsetColumns, recordsetValues, VARIANT_FIELDS } from '../../catalogue/fields/index.js';
 import { markdownToHtml } from '../../content/html.js';
 import { projectPath } from '../../lib/paths.js';
 import { slugify } from '../../lib/slug.js';
@@ -82,6 +83,8 @@ function flatten(brands: Brand[]) {
     for (const model of brand.models) {
       if (modelSlugs.has(model.slug)) throw new Error(`model slug "${model.slug}" appears twice`);
       modelSlugs.add(model.slug);
+      const incomplete = incompleteSet(MODEL_FIELDS, model);
+      if (incomplete) throw new Error(`model "${model.slug}": ${incomplete.message}`);
       const { variants: modelVariants, dimensions, ...rest } = model;
       models.push({ ...rest, brandSlug: brand.slug });
       for (const variant of modelVariants) {
@@ -93,7 +96,6 @@ function flatten(brands: Brand[]) {
           seats: model.seats,
           drivetrain: model.drivetrain,
           airbags: model.airbags,
-          safetyRating: model.safetyRating,
           colours: model.colours,
           mileageKmpl: null,
           rangeKm: null,
@@ -116,40 +118,28 @@ const UPSERT_BRANDS = `
   ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, founded_year = EXCLUDED.founded_year,
     colour = EXCLUDED.colour, description = EXCLUDED.description, updated_at = now()`;
 
-const UPSERT_MODELS = `
-  INSERT INTO models (brand_id, slug, name, body_type, segment, launch_date, status, popularity, description, colours, features)
-  SELECT b.id, r.slug, r.name, r."bodyType", r.segment, r."launchDate", r.status, r.popularity, r.description, r.colours,
-         ARRAY(SELECT json_array_elements_text(r.features))
-    FROM json_to_recordset($1::json) AS r(slug text, "brandSlug" text, name text, "bodyType" text, segment text,
-         "launchDate" date, status text, popularity smallint, description text, colours jsonb, features json)
-    JOIN brands b ON b.slug = r."brandSlug"
-  ON CONFLICT (slug) DO UPDATE SET brand_id = EXCLUDED.brand_id, name = EXCLUDED.name, body_type = EXCLUDED.body_type,
-    segment = EXCLUDED.segment, launch_date = EXCLUDED.launch_date, status = EXCLUDED.status, popularity = EXCLUDED.popularity,
-    description = EXCLUDED.description, colours = EXCLUDED.colours, features = EXCLUDED.features, updated_at = now()`;
+const MODEL = editableFields(MODEL_FIELDS);
+const VARIANT = editableFields(VARIANT_FIELDS);
 
-/** Shared by the curated and the synthetic loaders: variants as a JSON array of camelCase objects. */
+/** Inserts models given as a JSON array of camelCase objects with `brandSlug` (the synthetic loader adds its conflict rule). */
+export const INSERT_MODELS = `
+  INSERT INTO models (brand_id, slug, name, ${columnList(MODEL)}, colours, features)
+  SELECT b.id, r.slug, r.name, ${recordsetValues(MODEL)}, r.colours, ARRAY(SELECT json_array_elements_text(r.features))
+    FROM json_to_recordset($1::json) AS r(slug text, "brandSlug" text, name text, ${recordsetColumns(MODEL)}, colours jsonb, features json)
+    JOIN brands b ON b.slug = r."brandSlug"`;
+
+const UPSERT_MODELS = `${INSERT_MODELS}
+  ON CONFLICT (slug) DO UPDATE SET brand_id = EXCLUDED.brand_id, name = EXCLUDED.name, ${excludedUpdates(MODEL)},
+    colours = EXCLUDED.colours, features = EXCLUDED.features, updated_at = now()`;
+
+/** Shared by the curated and the synthetic loaders: variants as a JSON array of camelCase objects with `modelSlug`. */
 export const UPSERT_VARIANTS = `
-  INSERT INTO variants (model_id, slug, name, price_inr, fuel, transmission, engine_cc, power_bhp, torque_nm, mileage_kmpl,
-    range_km, battery_kwh, seats, drivetrain, length_mm, width_mm, height_mm, wheelbase_mm, ground_clearance_mm, boot_litres,
-    kerb_weight_kg, airbags, safety_rating, colours, features)
-  SELECT m.id, r.slug, r.name, r."priceInr", r.fuel, r.transmission, r."engineCc", r."powerBhp", r."torqueNm", r."mileageKmpl",
-         r."rangeKm", r."batteryKwh", r.seats, r.drivetrain, r."lengthMm", r."widthMm", r."heightMm", r."wheelbaseMm",
-         r."groundClearanceMm", r."bootLitres", r."kerbWeightKg", r.airbags, r."safetyRating", r.colours,
-         ARRAY(SELECT json_array_elements_text(r.features))
-    FROM json_to_recordset($1::json) AS r(slug text, "modelSlug" text, name text, "priceInr" integer, fuel text, transmission text,
-         "engineCc" integer, "powerBhp" float8, "torqueNm" float8, "mileageKmpl" float8, "rangeKm" integer, "batteryKwh" float8,
-         seats smallint, drivetrain text, "lengthMm" integer, "widthMm" integer, "heightMm" integer, "wheelbaseMm" integer,
-         "groundClearanceMm" integer, "bootLitres" integer, "kerbWeightKg" integer, airbags smallint, "safetyRating" smallint,
-         colours jsonb, features json)
+  INSERT INTO variants (model_id, slug, name, ${columnList(VARIANT)}, colours, features)
+  SELECT m.id, r.slug, r.name, ${recordsetValues(VARIANT)}, r.colours, ARRAY(SELECT json_array_elements_text(r.features))
+    FROM json_to_recordset($1::json) AS r(slug text, "modelSlug" text, name text, ${recordsetColumns(VARIANT)}, colours jsonb, features json)
     JOIN models m ON m.slug = r."modelSlug"
-  ON CONFLICT (slug) DO UPDATE SET model_id = EXCLUDED.model_id, name = EXCLUDED.name, price_inr = EXCLUDED.price_inr,
-    fuel = EXCLUDED.fuel, transmission = EXCLUDED.transmission, engine_cc = EXCLUDED.engine_cc, power_bhp = EXCLUDED.power_bhp,
-    torque_nm = EXCLUDED.torque_nm, mileage_kmpl = EXCLUDED.mileage_kmpl, range_km = EXCLUDED.range_km,
-    battery_kwh = EXCLUDED.battery_kwh, seats = EXCLUDED.seats, drivetrain = EXCLUDED.drivetrain, length_mm = EXCLUDED.length_mm,
-    width_mm = EXCLUDED.width_mm, height_mm = EXCLUDED.height_mm, wheelbase_mm = EXCLUDED.wheelbase_mm,
-    ground_clearance_mm = EXCLUDED.ground_clearance_mm, boot_litres = EXCLUDED.boot_litres, kerb_weight_kg = EXCLUDED.kerb_weight_kg,
-    airbags = EXCLUDED.airbags, safety_rating = EXCLUDED.safety_rating, colours = EXCLUDED.colours, features = EXCLUDED.features,
-    updated_at = now()`;
+  ON CONFLICT (slug) DO UPDATE SET model_id = EXCLUDED.model_id, name = EXCLUDED.name, ${excludedUpdates(VARIANT)},
+    colours = EXCLUDED.colours, features = EXCLUDED.features, updated_at = now()`;
 
 async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons): Promise<number> {
   for (const [position, comparison] of comparisons.entries()) {

@@ -1,28 +1,30 @@
 /** The shape of the curated seed files (seed/README.md); the loader refuses a file that does not match. */
-import { Type, type Static } from '@sinclair/typebox';
-import { BODY_TYPES, DRIVETRAINS, FUELS, MODEL_STATUSES, SLUG_PATTERN, StringEnum, TRANSMISSIONS } from '../../lib/schemas.js';
+import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox';
+import { CRASH_TEST_FIELDS, MODEL_FIELDS, VARIANT_FIELDS, writableProperties } from '../../catalogue/fields/index.js';
+import { BODY_TYPES, MODEL_STATUSES } from '../../catalogue/vocabulary.js';
+import { SLUG_PATTERN, StringEnum } from '../../lib/schemas.js';
 
-const NullableInt = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]);
-const NullableNumber = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
 const SeedSlug = Type.String({ pattern: SLUG_PATTERN });
 const Colour = Type.Object({ name: Type.String({ minLength: 1 }), hex: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }) });
 
+/** Variant fields a model states once for all of its variants (a variant may override them). */
+const MODEL_LEVEL = ['seats', 'drivetrain', 'airbags'] as const;
+const VARIANT_SPEC = writableProperties(VARIANT_FIELDS);
+/** The dimensions (and weight) a model states once in `dimensions`. */
+const DIMENSIONS = Object.values(VARIANT_FIELDS).filter((def) => def.group === 'Dimensions & capacity' && def.nullable);
+const optional = <T extends Record<string, TSchema>>(properties: T) => Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: TOptional<T[K]> };
+
+/**
+ * A variant: its name and the registry's variant fields; price, fuel and transmission must be given, the rest
+ * override the model's figures or default to null.
+ */
 export const SeedVariant = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
-  fuel: StringEnum(FUELS),
-  transmission: StringEnum(TRANSMISSIONS),
-  engineCc: NullableInt,
-  powerBhp: NullableNumber,
-  torqueNm: NullableNumber,
-  mileageKmpl: Type.Optional(NullableNumber),
-  rangeKm: Type.Optional(NullableInt),
-  batteryKwh: Type.Optional(NullableNumber),
-  priceInr: Type.Integer({ minimum: 100_000, maximum: 1_000_000_000 }),
+  ...optional(VARIANT_SPEC),
+  priceInr: VARIANT_SPEC.priceInr,
+  fuel: VARIANT_SPEC.fuel,
+  transmission: VARIANT_SPEC.transmission,
   features: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-  seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
-  drivetrain: Type.Optional(StringEnum(DRIVETRAINS)),
-  airbags: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
-  kerbWeightKg: Type.Optional(NullableInt),
 });
 export type SeedVariant = Static<typeof SeedVariant>;
 
@@ -35,19 +37,10 @@ export const SeedModel = Type.Object({
   status: StringEnum(MODEL_STATUSES),
   popularity: Type.Integer({ minimum: 0, maximum: 100 }),
   description: Type.String(),
-  seats: Type.Integer({ minimum: 1, maximum: 20 }),
-  drivetrain: StringEnum(DRIVETRAINS),
-  airbags: Type.Integer({ minimum: 0, maximum: 20 }),
-  safetyRating: Type.Union([Type.Integer({ minimum: 0, maximum: 5 }), Type.Null()]),
-  dimensions: Type.Object({
-    lengthMm: NullableInt,
-    widthMm: NullableInt,
-    heightMm: NullableInt,
-    wheelbaseMm: NullableInt,
-    groundClearanceMm: NullableInt,
-    bootLitres: NullableInt,
-    kerbWeightKg: NullableInt,
-  }),
+  ...Type.Pick(Type.Object(VARIANT_SPEC), MODEL_LEVEL).properties,
+  /** The crash test, only where the published result is certain (leave it out otherwise). */
+  ...optional(Type.Pick(Type.Object(writableProperties(MODEL_FIELDS)), CRASH_TEST_FIELDS.map((def) => def.key)).properties),
+  dimensions: Type.Object(Object.fromEntries(DIMENSIONS.map((def) => [def.key, VARIANT_SPEC[def.key as keyof typeof VARIANT_SPEC]]))),
   colours: Type.Array(Colour),
   features: Type.Array(Type.String({ minLength: 1 })),
   variants: Type.Array(SeedVariant),

@@ -4,7 +4,8 @@
  * car (its properties come from a PRNG seeded with k), so two runs to the same size give the same data.
  */
 import type pg from 'pg';
-import { UPSERT_VARIANTS } from './curated.js';
+import { CRASH_TEST_PROGRAMMES } from '../../catalogue/vocabulary.js';
+import { INSERT_MODELS, UPSERT_VARIANTS } from './curated.js';
 
 const VARIANTS_PER_MODEL = 8;
 const POWERTRAINS_PER_MODEL = 2;
@@ -49,6 +50,18 @@ function prng(seed: number): () => number {
   };
 }
 
+/** Half the models crash-tested (3 to 5 adult stars, one or two fewer for children), half untested. */
+function syntheticCrashTest(random: () => number) {
+  if (random() < 0.5) return { crashTestProgramme: null, crashTestYear: null, crashTestAdultStars: null, crashTestChildStars: null };
+  const adult = 3 + Math.floor(random() * 3);
+  return {
+    crashTestProgramme: CRASH_TEST_PROGRAMMES[Math.floor(random() * CRASH_TEST_PROGRAMMES.length)],
+    crashTestYear: 2021 + Math.floor(random() * 5),
+    crashTestAdultStars: adult,
+    crashTestChildStars: Math.max(0, adult - 1 - Math.floor(random() * 2)),
+  };
+}
+
 /** Model k with its variants numbered `from` up to (not including) `to`. */
 function syntheticModel(k: number, brandSlugs: string[], from: number, to: number) {
   const random = prng(k * 7919 + 17);
@@ -68,6 +81,7 @@ function syntheticModel(k: number, brandSlugs: string[], from: number, to: numbe
     description: 'Synthetic model generated for load testing.',
     colours: [{ name: 'Silver', hex: '#c0c0c0' }],
     features: FEATURES.slice(0, 2),
+    ...syntheticCrashTest(random),
   };
   // Two powertrains per model, four trims each: fuel and transmission filters stay selective, as in a real catalogue.
   const first = pickPowertrain(random);
@@ -102,7 +116,6 @@ function syntheticModel(k: number, brandSlugs: string[], from: number, to: numbe
       bootLitres: 250 + Math.floor(random() * 300),
       kerbWeightKg: 900 + Math.floor(random() * 900),
       airbags: 2 + (i % 5),
-      safetyRating: random() < 0.5 ? null : 3 + Math.floor(random() * 3),
       colours: model.colours,
       features: FEATURES.slice(0, 2 + (i % 6)),
     };
@@ -110,13 +123,7 @@ function syntheticModel(k: number, brandSlugs: string[], from: number, to: numbe
   return { model, variants };
 }
 
-const INSERT_MODELS = `
-  INSERT INTO models (brand_id, slug, name, body_type, segment, launch_date, status, popularity, description, colours, features)
-  SELECT b.id, r.slug, r.name, r."bodyType", r.segment, r."launchDate", r.status, r.popularity, r.description, r.colours,
-         ARRAY(SELECT json_array_elements_text(r.features))
-    FROM json_to_recordset($1::json) AS r(slug text, "brandSlug" text, name text, "bodyType" text, segment text,
-         "launchDate" date, status text, popularity smallint, description text, colours jsonb, features json)
-    JOIN brands b ON b.slug = r."brandSlug"
+const INSERT_NEW_MODELS = `${INSERT_MODELS}
   ON CONFLICT (slug) DO NOTHING`;
 
 export interface SyntheticProgress {
@@ -153,7 +160,7 @@ export async function seedSynthetic(pool: pg.Pool, targetVariants: number, onPro
       added += count;
       have = 0;
     }
-    await pool.query(INSERT_MODELS, [JSON.stringify(batch.map((b) => b.model))]);
+    await pool.query(INSERT_NEW_MODELS, [JSON.stringify(batch.map((b) => b.model))]);
     await pool.query(UPSERT_VARIANTS, [JSON.stringify(batch.flatMap((b) => b.variants))]);
     onProgress(added, needed);
   }

@@ -62,11 +62,16 @@ const COLUMNS: Record<string, string[]> = {
 
 export const humanise = (name: string): string => LABELS[name] ?? name.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/ (Inr|Mm|Kg|Cc|Bhp|Nm|Kmpl|Km|Kwh)$/, (unit) => ` (${unit.trim()})`);
 
-/** One form field from a property schema: a union with null is an optional-to-clear field of the other type. */
+/**
+ * One form field from a property schema: a union with null, or a type list with null (the field registry's
+ * nullable fields), is an optional-to-clear field of the other type.
+ */
 function fieldOf(name: string, schema: TSchema, required: boolean): FormField {
   const branches = (schema.anyOf as TSchema[] | undefined) ?? [schema];
-  const value = branches.find((b) => b.type !== 'null') ?? schema;
-  const nullable = branches.some((b) => b.type === 'null');
+  const found = branches.find((b) => b.type !== 'null') ?? schema;
+  const types: unknown[] = Array.isArray(found.type) ? found.type : [found.type];
+  const value: TSchema = { ...found, type: types.find((type) => type !== 'null') };
+  const nullable = branches.some((b) => b.type === 'null') || types.includes('null');
   let kind: FieldKind = 'text';
   if (Array.isArray(value.enum)) kind = 'select';
   else if (value.type === 'integer') kind = 'integer';
@@ -74,7 +79,8 @@ function fieldOf(name: string, schema: TSchema, required: boolean): FormField {
   else if (value.type === 'array') kind = (value.items as TSchema | undefined)?.type === 'object' ? 'json' : 'list';
   else if (typeof value.maxLength === 'number' && value.maxLength > LONG_TEXT_CHARS) kind = 'textarea';
   const hint = HINTS[kind] ?? (value.format === 'date-time' ? 'ISO date and time, e.g. 2026-01-31T09:00:00Z' : (value.description as string | undefined));
-  return { name, label: humanise(name), kind, required, nullable, ...(kind === 'select' ? { options: value.enum as string[] } : {}), ...(hint ? { hint } : {}) };
+  const title = typeof found.title === 'string' ? found.title : undefined;
+  return { name, label: LABELS[name] ?? title ?? humanise(name), kind, required, nullable, ...(kind === 'select' ? { options: (value.enum as unknown[]).filter((option): option is string => option !== null) } : {}), ...(hint ? { hint } : {}) };
 }
 
 export function formFields(create: TObject): FormField[] {

@@ -16,7 +16,8 @@ function cell(row: CompareRow, value: string | number | boolean | null): string 
   if (value === null) return '—';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (row.key === 'priceInr' && typeof value === 'number') return formatInr(value);
-  const text = typeof value === 'number' ? formatNumber(value) : label(value);
+  // A figure without a unit is a count or a year (airbags, crash-test year): no digit grouping.
+  const text = typeof value === 'number' ? (row.unit ? formatNumber(value) : String(value)) : label(value);
   return row.unit && row.unit !== 'INR' ? `${text} ${row.unit}` : text;
 }
 

@@ -18,6 +18,13 @@ export interface ModelPageData {
 const HERO_SIZES = '(min-width: 900px) 760px, 100vw';
 const GALLERY_SIZES = '(min-width: 900px) 240px, 50vw';
 
+/** "Global NCAP (2024): 5 stars adult, 4 stars child", or null when the model has no crash test on record. */
+export function crashTest(model: ModelDetail): string | null {
+  const { crashTestProgramme: programme, crashTestYear: year, crashTestAdultStars: adult, crashTestChildStars: child } = model;
+  if (programme === null || year === null || adult === null || child === null) return null;
+  return `${label(programme)} (${year}): ${adult} stars adult, ${child} stars child`;
+}
+
 function KeySpecs({ model }: { model: ModelDetail }) {
   const range = (r: { min: number | null; max: number | null; unit: string }) =>
     r.min === null ? null : `${formatNumber(r.min)}${r.max !== null && r.max !== r.min ? ` - ${formatNumber(r.max)}` : ''} ${r.unit}`;
@@ -29,7 +36,7 @@ function KeySpecs({ model }: { model: ModelDetail }) {
     ['Seats', range(model.keySpecs.seats)],
     ['Airbags', range(model.keySpecs.airbags)],
     ['Boot space', range(model.keySpecs.bootLitres)],
-    ['Safety rating', range(model.keySpecs.safetyRating)],
+    ['Crash test', crashTest(model)],
   ];
   return (
     <section aria-labelledby="key-specs">

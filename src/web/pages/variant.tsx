@@ -5,7 +5,8 @@ import { formatInr, formatNumber, label } from '../format.js';
 function specValue(value: string | number | null, unit: string | null, key: string): string {
   if (value === null) return '—';
   if (key === 'priceInr' && typeof value === 'number') return formatInr(value);
-  const text = typeof value === 'number' ? formatNumber(value) : label(value);
+  // A figure without a unit is a count or a year (airbags, crash-test year): no digit grouping.
+  const text = typeof value === 'number' ? (unit ? formatNumber(value) : String(value)) : label(value);
   return unit && unit !== 'INR' ? `${text} ${unit}` : text;
 }
 
