@@ -135,4 +135,10 @@ describe('project', () => {
     expect(items[0]).toEqual({ id: 1, slug: 'creta', name: 'Creta', priceInr: 1_100_000 });
     expect(project(items, 'nope')).toEqual([{}, {}]);
   });
+
+  it("answers in the items' own field order, whatever order and repeats the request used", () => {
+    const asked = ['priceInr,slug', 'slug,priceInr', 'priceInr,slug,priceInr'].map((fields) => JSON.stringify(project(items, fields)));
+    expect(new Set(asked).size).toBe(1);
+    expect(Object.keys(project(items, 'priceInr,slug')[0]!)).toEqual(['slug', 'priceInr']);
+  });
 });

@@ -101,6 +101,7 @@ export function buildPagination(request: PageRequest, total: number, hasNext: bo
 /** Keeps only the requested properties of each item (`fields=`); all of them when none were asked for. */
 export function project<T extends object>(items: T[], fields: string | undefined): Partial<T>[] {
   if (fields === undefined) return items;
-  const keep = fields.split(',') as (keyof T)[];
-  return items.map((item) => Object.fromEntries(keep.filter((f) => f in item).map((f) => [f, item[f]])) as Partial<T>);
+  // In the item's own order, whatever order the fields were asked in: one answer per set of fields.
+  const keep = new Set(fields.split(','));
+  return items.map((item) => Object.fromEntries(Object.entries(item).filter(([name]) => keep.has(name))) as Partial<T>);
 }

@@ -25,8 +25,9 @@ export function renderPage(page: VNode): string {
   return `<!doctype html>${render(page)}`;
 }
 
-export function pageRoute(name: string, ttl: keyof CacheTtlConfig): CachedRoute<PageResult> {
-  return { name: `page.${name}`, ttl, tags: (page) => page.tags, render: (page) => page.html, contentType: HTML_TYPE };
+/** A cached page; `sets` names its comma-separated set parameters (CachedRoute.sets). */
+export function pageRoute(name: string, ttl: keyof CacheTtlConfig, sets?: readonly string[]): CachedRoute<PageResult> {
+  return { name: `page.${name}`, ttl, tags: (page) => page.tags, render: (page) => page.html, contentType: HTML_TYPE, ...(sets ? { sets } : {}) };
 }
 
 export type PageLoader = (ctx: PageContext) => Promise<PageResult>;

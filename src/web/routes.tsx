@@ -49,7 +49,7 @@ const ROUTES = {
   model: pageRoute('model', 'modelsS'),
   variant: pageRoute('variant', 'variantsS'),
   compare: pageRoute('compare', 'variantsS'),
-  cars: pageRoute('cars', 'modelsS'),
+  cars: pageRoute('cars', 'modelsS', ['brand']),
   search: pageRoute('search', 'variantsS'),
   news: pageRoute('news', 'articlesS'),
   article: pageRoute('article', 'articlesS'),

@@ -51,6 +51,37 @@ describe('keys cannot be confused', () => {
   });
 });
 
+describe('equivalent spellings of a set', () => {
+  it('share one entry: brand and fields lists in any order, with repeats, load once and answer alike', async () => {
+    const first = await get('/api/models?brand=tata,hyundai&fields=slug,name,brand&limit=5');
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-cache']).toBe('MISS');
+    const before = fills();
+    for (const url of [
+      '/api/models?brand=hyundai,tata&fields=name,slug,brand&limit=5',
+      '/api/models?brand=tata,tata,hyundai&fields=brand,slug,name,slug&limit=5',
+    ]) {
+      const again = await get(url);
+      expect(again.headers['x-cache'], url).toBe('HIT');
+      expect(again.body, url).toBe(first.body);
+    }
+    expect(fills()).toBe(before);
+    // The answer keeps the summary's own field order, whatever order the fields were asked in.
+    expect(Object.keys(first.json().data[0])).toEqual(['slug', 'name', 'brand']);
+    const brands = new Set((first.json().data as { brand: { slug: string } }[]).map((model) => model.brand.slug));
+    expect([...brands].every((slug) => slug === 'tata' || slug === 'hyundai')).toBe(true);
+  });
+
+  it('share one entry on the /cars page too', async () => {
+    const first = await get('/cars?brand=tata,hyundai');
+    expect(first.statusCode).toBe(200);
+    const before = fills();
+    const again = await get('/cars?brand=hyundai,tata,hyundai');
+    expect(again.statusCode).toBe(200);
+    expect(fills()).toBe(before);
+  });
+});
+
 describe('undeclared query parameters', () => {
   it.each(['/api/models/hyundai-creta', '/api/brands/hyundai', '/api/variants/hyundai-creta-e'])(
     '%s?anything=1 is a 400 naming the parameter, and makes no cache entry',

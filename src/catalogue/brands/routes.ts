@@ -4,7 +4,7 @@ import type { CachedRoute } from '../../platform/cache/response-cache.js';
 import { brandAnswerTags, listAnswerTags, missingBrandTags } from '../cache-tags.js';
 import { BrandList, BrandListQuery, BrandOne } from './schemas.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'brands.list', ttl: 'brandsS', tags: () => listAnswerTags('brands') };
+const LIST_CACHE: CachedRoute<unknown> = { name: 'brands.list', sets: ['fields'], ttl: 'brandsS', tags: () => listAnswerTags('brands') };
 const ONE_CACHE: CachedRoute<{ data: { slug: string } }> = {
   name: 'brands.one',
   ttl: 'brandsS',

@@ -4,7 +4,7 @@ import { errorResponses, SlugParams } from '../../lib/schemas.js';
 import { articleAnswerTags, articleListAnswerTags, missingArticleTags } from './cache-tags.js';
 import { ArticleList, ArticleListQuery, ArticleOne, type ArticleSummary } from './schemas.js';
 
-const LIST_CACHE: CachedRoute<{ data: Partial<ArticleSummary>[] }> = { name: 'articles.list', ttl: 'articlesS', tags: ({ data }) => articleListAnswerTags(data) };
+const LIST_CACHE: CachedRoute<{ data: Partial<ArticleSummary>[] }> = { name: 'articles.list', sets: ['fields'], ttl: 'articlesS', tags: ({ data }) => articleListAnswerTags(data) };
 const ONE_CACHE: CachedRoute<{ data: { slug: string; models: { slug: string }[] } }> = {
   name: 'articles.one',
   ttl: 'articlesS',

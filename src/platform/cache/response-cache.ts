@@ -36,6 +36,27 @@ export interface CachedRoute<T> {
   render?(value: T): string;
   /** Content-Type of a 200 answer; default JSON. */
   contentType?: string;
+  /**
+   * Query parameters whose value is a comma-separated set (`brand=a,b`, `fields=slug,name`): order and
+   * repeats carry no meaning, so the value is sorted and de-duplicated before the key is made and the answer
+   * loaded. `brand=b,a,a` and `brand=a,b` then share one entry instead of being one more miss each.
+   */
+  sets?: readonly string[];
+}
+
+/** `b,a,a` → `a,b`: the one spelling of a set. */
+function canonicalSet(value: string): string {
+  return [...new Set(value.split(','))].sort().join(',');
+}
+
+/** Rewrites the validated query's set parameters in place, so the key and the loader see one spelling. */
+function canonicaliseSets(query: unknown, names: readonly string[]): void {
+  if (query === null || typeof query !== 'object') return;
+  const values = query as Record<string, unknown>;
+  for (const name of names) {
+    const value = values[name];
+    if (typeof value === 'string' && value.includes(',')) values[name] = canonicalSet(value);
+  }
 }
 
 /** What the tiers below memory hold for one key: serialised, so it travels through Redis as is. */
@@ -197,6 +218,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
         plan = planKey(request, route.name);
         plans.set(route as CachedRoute<unknown>, plan);
       }
+      if (route.sets !== undefined) canonicaliseSets(request.query, route.sets);
       const key = keyOf(route.name, plan, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
