@@ -117,7 +117,9 @@ export const models = pgTable(
     check('models_crash_test_complete', sql`num_nulls(${t.crashTestProgramme}, ${t.crashTestYear}, ${t.crashTestAdultStars}, ${t.crashTestChildStars}) IN (0, 4)`),
     check('models_crash_test_programme_check', sql.raw(`crash_test_programme IN (${CRASH_TEST_PROGRAMMES.map((p) => `'${p}'`).join(', ')})`)),
     check('models_crash_test_year_check', sql`${t.crashTestYear} BETWEEN 2014 AND 2100`),
-    check('models_crash_test_stars_check', sql`${t.crashTestAdultStars} BETWEEN 0 AND 5 AND ${t.crashTestChildStars} BETWEEN 0 AND 5`),
+    // One range per constraint: `a BETWEEN … AND b BETWEEN …` comes back from pg_dump as a differently nested AND.
+    check('models_crash_test_adult_stars_check', sql`${t.crashTestAdultStars} BETWEEN 0 AND 5`),
+    check('models_crash_test_child_stars_check', sql`${t.crashTestChildStars} BETWEEN 0 AND 5`),
     uniqueIndex('models_slug_key').on(t.slug),
     index('models_brand_idx').on(t.brandId, t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
     index('models_popularity_idx').on(t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
