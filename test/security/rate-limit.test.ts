@@ -173,7 +173,7 @@ describe('the other tiers', () => {
     expect(Number(again.headers['retry-after'])).toBeGreaterThan(3_000);
     expect((await subscribe(`other-${email}`)).statusCode).toBe(202);
     // The confirmation mail is a job: it runs after the answer (in-process, or on BullMQ with Redis).
-    await expect.poll(() => t.mailer.sent.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => t.mailer.sent.length, { timeout: 20_000 }).toBe(2);
   });
 
   it('limits login attempts per client IP (auth tier), right or wrong', async () => {
