@@ -31,6 +31,17 @@ const ENGINE_INDEPENDENT = [
   'test/deploy/**',
   'test/tooling/**',
   'test/cache/cache-memory.test.ts',
+  // The cache and the limiters: their subject is memory, Redis and HTTP, the same over either engine.
+  'test/cache/http-cache.test.ts',
+  'test/cache/shared-cache.test.ts',
+  'test/cache/cache-keys.test.ts',
+  'test/cache/accept-encoding.test.ts',
+  'test/security/cache-budget.test.ts',
+  'test/security/rate-limit.test.ts',
+  'test/security/public-post-limits.test.ts',
+  // The command line's help and the log format: nothing in them reaches a database.
+  'test/ops/cli-help.test.ts',
+  'test/ops/log-format.test.ts',
 ];
 /** Three app processes sharing one database: on the server PostgreSQL when there is one (as deployed), else embedded. */
 const MULTI_INSTANCE = 'test/scale/multi-instance.test.ts';
