@@ -2,6 +2,8 @@
  * Cached public GET answers, as final bytes, through three tiers:
  *   memory (this process: body + brotli + gzip + ETag) → bentocache L1 (this process) → bentocache L2
  *   (Redis, shared) → the database, one load per key at a time (stampede protection).
+ * A miss serialises once and answers with the identity body; the brotli and gzip forms are made after the
+ * reply, in a bounded background queue (background-encoding.ts), and replace the memory entry for later hits.
  * Entries carry tags; `invalidate(tags)` drops them here and, through bentocache's bus, on every process.
  * When a load fails with a server error and an expired entry is still within grace, that entry is served
  * and marked `X-Cache: STALE`. 4xx answers (an unknown slug) are cached briefly only when the route says
@@ -19,7 +21,8 @@ import type { CacheConfig, CacheTtlConfig } from '../../config.js';
 import { AppError, errorBody } from '../../errors.js';
 import { assertPlanFits, keyOf, planKey, type KeyPlan } from './cache-key.js';
 import type { CacheStats, Outcome } from './cache-stats.js';
-import { encodeBody, etagFor, hashBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
+import { createBackgroundEncoder, type BackgroundEncoder } from './background-encoding.js';
+import { etagFor, hashBody, identityBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
 import type { HotEntry, HotTier } from './hot-tier.js';
 
 /** How one route caches its answers (one CachedRoute per Fastify route: its key plan is learnt from that route). */
@@ -94,6 +97,8 @@ export interface ResponseCacheDeps {
   config: CacheConfig;
   /** Loads a client may start (default: unlimited). */
   missBudget?: MissBudget;
+  /** Compresses entries after their first answer (default: a bounded queue over `hot`). */
+  encoder?: BackgroundEncoder;
 }
 
 export interface MissBudget {
@@ -114,7 +119,7 @@ export function cacheControlFor(config: CacheConfig): string {
   return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
 }
 
-export function createResponseCache({ bento, hot, stats, config, missBudget }: ResponseCacheDeps) {
+export function createResponseCache({ bento, hot, stats, config, missBudget, encoder = createBackgroundEncoder({ hot }) }: ResponseCacheDeps) {
   const pending = new Map<string, Promise<{ entry: HotEntry; outcome: Outcome }>>();
   const plans = new WeakMap<CachedRoute<unknown>, KeyPlan>();
   /** Where bentocache found the last value for each key (from its hit events), read right after the call. */
@@ -175,7 +180,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
     if (outcome === 'l1' || outcome === 'l2') missBudget?.refund(request);
     const ttlMs = stored.status === 200 ? config.ttl[route.ttl] * 1000 : ERROR_TTL_MS;
     const entry: HotEntry = {
-      body: await encodeBody(stored.body, stored.hash),
+      body: identityBody(stored.body, stored.hash),
       status: stored.status,
       tags: stored.tags,
       expiresAt: outcome === 'stale' ? Date.now() + STALE_RETRY_MS : stored.storedAt + ttlMs,
@@ -222,6 +227,8 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
       const key = keyOf(route.name, plan, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
+        // An entry whose compression was dropped (the queue was full) asks again when it is wanted again.
+        if (!cached.body.encoded && cached.status === 200) encoder.schedule(key, cached);
         await send(request, reply, route.name, cached, 'memory', route.contentType);
         return;
       }
@@ -240,6 +247,8 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
         }
       }
       const { entry, outcome } = await filling;
+      // Only what the memory tier kept is worth compressing (not an entry an invalidation already dropped).
+      if (!entry.body.encoded && entry.status === 200 && hot.peek(key) === entry) encoder.schedule(key, entry);
       await send(request, reply, route.name, entry, outcome, route.contentType);
     },
 
@@ -280,7 +289,10 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
       await bento.clear();
     },
 
-    stats: () => ({ ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes } }),
+    /** Resolves when no background compression runs or waits (tests and benchmarks). */
+    compressionIdle: (): Promise<void> => encoder.idle(),
+
+    stats: () => ({ ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes }, compressionsPending: encoder.pending }),
   };
 }
 export type ResponseCache = ReturnType<typeof createResponseCache>;
