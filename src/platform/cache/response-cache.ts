@@ -19,7 +19,7 @@ import type { BentoCache } from 'bentocache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CacheConfig, CacheTtlConfig } from '../../config.js';
 import { AppError, errorBody } from '../../errors.js';
-import { assertPlanFits, keyOf, planKey, type KeyPlan } from './cache-key.js';
+import { assertPlanFits, canonicaliseSets, keyOf, planKey, type KeyPlan } from './cache-key.js';
 import type { CacheStats, Outcome } from './cache-stats.js';
 import { createBackgroundEncoder, type BackgroundEncoder } from './background-encoding.js';
 import { etagFor, hashBody, identityBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
@@ -45,21 +45,6 @@ export interface CachedRoute<T> {
    * loaded. `brand=b,a,a` and `brand=a,b` then share one entry instead of being one more miss each.
    */
   sets?: readonly string[];
-}
-
-/** `b,a,a` → `a,b`: the one spelling of a set. */
-function canonicalSet(value: string): string {
-  return [...new Set(value.split(','))].sort().join(',');
-}
-
-/** Rewrites the validated query's set parameters in place, so the key and the loader see one spelling. */
-function canonicaliseSets(query: unknown, names: readonly string[]): void {
-  if (query === null || typeof query !== 'object') return;
-  const values = query as Record<string, unknown>;
-  for (const name of names) {
-    const value = values[name];
-    if (typeof value === 'string' && value.includes(',')) values[name] = canonicalSet(value);
-  }
 }
 
 /** What the tiers below memory hold for one key: serialised, so it travels through Redis as is. */
@@ -189,11 +174,11 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
     return { entry, outcome };
   }
 
-  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome, contentType = JSON_TYPE): FastifyReply {
+  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome, contentType = JSON_TYPE, xCache = X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT'): FastifyReply {
     const body: EncodedBody = entry.body;
     // Added to, not replaced: CORS has already put Origin there, and a shared cache must key on both.
     const vary = reply.getHeader('vary');
-    reply.header('vary', vary === undefined ? 'accept-encoding' : `${String(vary)}, accept-encoding`).header('x-cache', X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT');
+    reply.header('vary', vary === undefined ? 'accept-encoding' : `${String(vary)}, accept-encoding`).header('x-cache', xCache);
     if (entry.status !== 200) {
       stats.record(route, outcome);
       return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);
@@ -212,6 +197,15 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
     return reply.header('content-encoding', encoding).send(encoding === 'br' ? body.br : body.gzip);
   }
 
+  /** CACHE_ENABLED=false: every request loads (charged like a miss) and nothing is kept; ETag and 304 still hold. */
+  async function serveUncached<T>(request: FastifyRequest, reply: FastifyReply, route: CachedRoute<T>, run: () => Promise<T>): Promise<void> {
+    await missBudget?.charge(request, reply);
+    const value = await run();
+    const text = route.render ? route.render(value) : (reply.serialize(value) as string);
+    const entry: HotEntry = { body: identityBody(text, hashBody(text)), status: 200, tags: [], expiresAt: 0 };
+    await send(request, reply, route.name, entry, 'miss', route.contentType, 'BYPASS');
+  }
+
   return {
     /**
      * Answers `request` from the cache, loading with `run` (at most once per key at a time) on a miss.
@@ -224,6 +218,11 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
         plans.set(route as CachedRoute<unknown>, plan);
       }
       if (route.sets !== undefined) canonicaliseSets(request.query, route.sets);
+      if (!config.enabled) {
+        assertPlanFits(plan, request, route.name);
+        await serveUncached(request, reply, route, run);
+        return;
+      }
       const key = keyOf(route.name, plan, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
@@ -292,7 +291,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
     /** Resolves when no background compression runs or waits (tests and benchmarks). */
     compressionIdle: (): Promise<void> => encoder.idle(),
 
-    stats: () => ({ ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes }, compressionsPending: encoder.pending }),
+    stats: () => ({ enabled: config.enabled, ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes }, compressionsPending: encoder.pending }),
   };
 }
 export type ResponseCache = ReturnType<typeof createResponseCache>;

@@ -14,6 +14,7 @@ const Counts = Type.Object({
 });
 
 const CacheReport = Type.Object({
+  enabled: Type.Boolean({ description: 'false when CACHE_ENABLED=false: every answer was loaded, nothing is stored' }),
   total: Counts,
   routes: Type.Record(Type.String(), Counts),
   memory: Type.Object({ entries: Type.Integer(), bytes: Type.Integer() }),
