@@ -3,7 +3,9 @@
  * PostgreSQL, curated catalogue, one process), then requests URLS distinct, valid URLs that each miss the
  * cache (`/api/models?priceMax=<n>` and `/api/search?q=<random word>`), and reports the Node process's RSS
  * before, at its peak and after, next to what the cache says it holds (`/api/monitoring/cache`) and the
- * V8 heap / external memory (`/api/monitoring/metrics`). The load generator is this process.
+ * V8 heap / external memory (`/api/monitoring/metrics`), and the Node process's CPU per request (during the
+ * flood, and including the settle time after it, when background compression finishes). The load generator
+ * is this process.
  *
  *   npm run build && npx tsx bench/cache-flood.ts                       # 200,000 URLs, CACHE_MEMORY_MB=256
  *   URLS=20000 CACHE_MEMORY_MB=16 npx tsx bench/cache-flood.ts          # a quick run
@@ -17,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, LOCAL_START_TIMEOUT_MS } from '../src/loadtest/local-target.js';
-import { BENCH_ENV, gadizoneSync, rssKb, stop, waitFor } from './lib.js';
+import { BENCH_ENV, cpuMs, gadizoneSync, rssKb, stop, waitFor } from './lib.js';
 
 const URLS = Number(process.env.URLS ?? 200_000);
 const CACHE_MEMORY_MB = Number(process.env.CACHE_MEMORY_MB ?? 256);
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     const statuses = new Map<number, number>();
     let next = 0;
     const started = performance.now();
+    const cpuBeforeMs = cpuMs(child.pid!);
     const lane = async () => {
       for (let i = next++; i < URLS; i = next++) {
         const response = await fetch(`${base}${urlFor(i)}`, { headers: { 'accept-encoding': 'br, gzip' } });
@@ -96,7 +99,10 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
     const seconds = (performance.now() - started) / 1000;
+    const cpuFloodMs = cpuMs(child.pid!) - cpuBeforeMs;
     await sleep(SETTLE_MS);
+    // Work finished after the last answer (background compression) counts too; idle timers add a little.
+    const cpuSettledMs = cpuMs(child.pid!) - cpuBeforeMs;
     clearInterval(sampler);
 
     const after = {
@@ -111,6 +117,8 @@ async function main(): Promise<void> {
       urls: URLS,
       seconds: Math.round(seconds),
       requestsPerS: Math.round(URLS / seconds),
+      serverCpuUsPerRequest: Math.round((cpuFloodMs * 1000) / URLS),
+      serverCpuUsPerRequestWithSettle: Math.round((cpuSettledMs * 1000) / URLS),
       statuses: Object.fromEntries(statuses),
       cacheMemoryMb: CACHE_MEMORY_MB,
       rssBeforeMb: mb(before.rssKb),

@@ -37,6 +37,11 @@ export interface CacheTtlConfig {
 }
 
 export interface CacheConfig {
+  /**
+   * False runs without the response cache (benchmarks, debugging): every cached route loads on every request
+   * and nothing is stored; answers keep their ETag, Cache-Control and 304. Default true.
+   */
+  readonly enabled: boolean;
   readonly ttl: CacheTtlConfig;
   /** How long past its TTL an entry may still be served when the database fails. Default 21 600 s (6 h). */
   readonly graceS: number;
@@ -463,6 +468,7 @@ export function loadConfig(env: Env = process.env): Config {
     read.problems.push(`DATABASE_POOL_MIN=${pool.min}: must not exceed DATABASE_POOL_MAX=${pool.max}`);
   }
   const cache: CacheConfig = {
+    enabled: read.bool('CACHE_ENABLED', true),
     ttl: Object.freeze({
       brandsS: read.int('CACHE_TTL_BRANDS_S', 3_600, 1, 604_800),
       modelsS: read.int('CACHE_TTL_MODELS_S', 1_800, 1, 604_800),

@@ -66,7 +66,7 @@ export async function startServer(config: Config, database?: OpenDatabase): Prom
   }
   try {
     closeConnectionsWhenShuttingDown(app);
-    if (config.cache.warmupTimeoutMs > 0) app.log.info(await warmUp(app, config.cache.warmupTimeoutMs), 'cache warmed');
+    if (config.cache.enabled && config.cache.warmupTimeoutMs > 0) app.log.info(await warmUp(app, config.cache.warmupTimeoutMs), 'cache warmed');
     const url = await app.listen({ port: config.port, host: config.host });
     app.log.info({ url, startupMs: Date.now() - started, pid: process.pid }, 'gadizone is serving');
     let stopping: Promise<void> | undefined;

@@ -55,7 +55,23 @@ describe('cached answers over HTTP', () => {
     expect((await get(url, { 'if-none-match': '"somethingelse"' })).statusCode).toBe(200);
   });
 
+  it('answers a miss with the identity body, then serves the compressed forms made after it', async () => {
+    const missUrl = '/api/models?bodyType=suv&sort=price';
+    const miss = await get(missUrl, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(miss.headers['x-cache']).toBe('MISS');
+    expect(miss.headers['content-encoding']).toBeUndefined();
+    expect(miss.headers.vary).toBe('Origin, accept-encoding');
+    await t.app.cache.compressionIdle();
+    const hit = await get(missUrl, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.headers['content-encoding']).toBe('br');
+    expect(hit.headers.etag).toBe(String(miss.headers.etag).replace(/"$/, '-br"'));
+    expect(brotliDecompressSync(hit.rawPayload).toString()).toBe(miss.body);
+    expect((await get(missUrl, { 'if-none-match': String(miss.headers.etag) })).statusCode).toBe(304);
+  });
+
   it('serves precompressed brotli and gzip that decompress to the same body, each with its own ETag', async () => {
+    await t.app.cache.compressionIdle();
     const br = await get(url, { 'accept-encoding': 'gzip, deflate, br' });
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers.etag).toBe(String(first.headers.etag).replace(/"$/, '-br"'));

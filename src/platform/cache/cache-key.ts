@@ -102,3 +102,18 @@ export function keyOf(name: string, plan: KeyPlan, params: unknown, query: unkno
   }
   return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `${name}#${hashBody(key)}`;
 }
+
+/** `b,a,a` → `a,b`: the one spelling of a set. */
+function canonicalSet(value: string): string {
+  return [...new Set(value.split(','))].sort().join(',');
+}
+
+/** Rewrites the validated query's set parameters (`CachedRoute.sets`) in place, so the key and the loader see one spelling. */
+export function canonicaliseSets(query: unknown, names: readonly string[]): void {
+  if (query === null || typeof query !== 'object') return;
+  const values = query as Record<string, unknown>;
+  for (const name of names) {
+    const value = values[name];
+    if (typeof value === 'string' && value.includes(',')) values[name] = canonicalSet(value);
+  }
+}

@@ -6,9 +6,11 @@
  * Memory: an entry's bytes are what the cache's budget counts, so they must be all it holds. zlib's one-shot
  * functions return a view into a 16 KB output buffer and Buffer.from(string) a view into an 8 KB shared slab:
  * kept as they are, a 2 KB body held 34 KB (measured: 100,000 misses took a 256 MB cache to 915 MB RSS).
- * So the raw body and the two compressed forms are copied into exactly sized buffers of their own, and at
- * most COMPRESSIONS_AT_ONCE compressions run at a time: each holds about a megabyte of native encoder state,
- * and a flood of misses would otherwise start one per request.
+ * So the raw body and the two compressed forms are copied into exactly sized buffers of their own.
+ *
+ * A body starts as identity only (`identityBody`, what a miss answers with) and gains its compressed forms
+ * later (`compressBody`, run off the request path and bounded by background-encoding.ts: each compression
+ * holds about a megabyte of native encoder state, and a flood of misses must not start one per request).
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -28,8 +30,6 @@ const GZIP_LEVEL = 6;
 /** Brotli's window, fitted to the body (a larger one only costs encoder memory): 2^10 to 2^22 bytes. */
 const BROTLI_MIN_WINDOW_BITS = 10;
 const BROTLI_MAX_WINDOW_BITS = 22;
-/** Compressions in flight (libuv runs four threads; leave two for the file system, DNS and crypto). */
-const COMPRESSIONS_AT_ONCE = 2;
 
 export interface EncodedBody {
   raw: Buffer;
@@ -37,6 +37,8 @@ export interface EncodedBody {
   gzip: Buffer | null;
   /** The body's hash, without quotes or encoding suffix. */
   hash: string;
+  /** True once the compressed forms were made, or the body is too small to be worth compressing. */
+  encoded: boolean;
 }
 
 export function hashBody(body: string): string {
@@ -50,40 +52,35 @@ function exactCopy(source: Buffer): Buffer {
   return copy;
 }
 
-let compressing = 0;
-const waitingForSlot: (() => void)[] = [];
-
-async function withCompressionSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (compressing >= COMPRESSIONS_AT_ONCE) await new Promise<void>((resolve) => waitingForSlot.push(resolve));
-  else compressing += 1;
-  try {
-    return await work();
-  } finally {
-    // The slot passes straight to the next waiter, if any; otherwise it is freed.
-    const next = waitingForSlot.shift();
-    if (next === undefined) compressing -= 1;
-    else next();
-  }
-}
-
-export async function encodeBody(body: string, hash: string): Promise<EncodedBody> {
+/** The body as exactly sized bytes, without compressed forms yet: all a miss needs to answer. */
+export function identityBody(body: string, hash: string): EncodedBody {
   const raw = Buffer.allocUnsafeSlow(Buffer.byteLength(body));
   raw.write(body);
-  if (raw.length < MIN_COMPRESS_BYTES) return { raw, br: null, gzip: null, hash };
+  return { raw, br: null, gzip: null, hash, encoded: raw.length < MIN_COMPRESS_BYTES };
+}
+
+/** `body` with its brotli and gzip forms (each kept only when smaller than the raw body); null if already encoded. */
+export async function compressBody(body: EncodedBody): Promise<EncodedBody | null> {
+  if (body.encoded) return null;
+  const { raw } = body;
   const windowBits = Math.min(BROTLI_MAX_WINDOW_BITS, Math.max(BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(raw.length))));
-  const [br, gz] = await withCompressionSlot(() =>
-    Promise.all([
-      brotli(raw, {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-          [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-          [constants.BROTLI_PARAM_LGWIN]: windowBits,
-        },
-      }),
-      gzipAsync(raw, { level: GZIP_LEVEL }),
-    ]),
-  );
-  return { raw, br: br.length < raw.length ? exactCopy(br) : null, gzip: gz.length < raw.length ? exactCopy(gz) : null, hash };
+  const [br, gz] = await Promise.all([
+    brotli(raw, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+        [constants.BROTLI_PARAM_LGWIN]: windowBits,
+      },
+    }),
+    gzipAsync(raw, { level: GZIP_LEVEL }),
+  ]);
+  return { raw, br: br.length < raw.length ? exactCopy(br) : null, gzip: gz.length < raw.length ? exactCopy(gz) : null, hash: body.hash, encoded: true };
+}
+
+/** The body with its compressed forms, at once (static assets, tests): identityBody then compressBody. */
+export async function encodeBody(body: string, hash: string): Promise<EncodedBody> {
+  const identity = identityBody(body, hash);
+  return (await compressBody(identity)) ?? identity;
 }
 
 /** Bytes an encoded body holds (its buffers). */

@@ -62,6 +62,11 @@ export function createHotTier(maxBytes: number) {
       entries.delete(key);
       return undefined;
     },
+    /** The entry held under `key`, expired or not, without refreshing its place in the LRU order. */
+    peek(key: string): HotEntry | undefined {
+      return entries.peek(key);
+    },
+    /** Stores `entry` (replacing any under `key`: its size and tags are counted again). */
     set(key: string, entry: HotEntry): void {
       entries.set(key, entry);
       // LRUCache skips entries larger than the whole tier; index only what it kept.

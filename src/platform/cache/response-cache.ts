@@ -2,6 +2,8 @@
  * Cached public GET answers, as final bytes, through three tiers:
  *   memory (this process: body + brotli + gzip + ETag) → bentocache L1 (this process) → bentocache L2
  *   (Redis, shared) → the database, one load per key at a time (stampede protection).
+ * A miss serialises once and answers with the identity body; the brotli and gzip forms are made after the
+ * reply, in a bounded background queue (background-encoding.ts), and replace the memory entry for later hits.
  * Entries carry tags; `invalidate(tags)` drops them here and, through bentocache's bus, on every process.
  * When a load fails with a server error and an expired entry is still within grace, that entry is served
  * and marked `X-Cache: STALE`. 4xx answers (an unknown slug) are cached briefly only when the route says
@@ -17,9 +19,10 @@ import type { BentoCache } from 'bentocache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CacheConfig, CacheTtlConfig } from '../../config.js';
 import { AppError, errorBody } from '../../errors.js';
-import { assertPlanFits, keyOf, planKey, type KeyPlan } from './cache-key.js';
+import { assertPlanFits, canonicaliseSets, keyOf, planKey, type KeyPlan } from './cache-key.js';
 import type { CacheStats, Outcome } from './cache-stats.js';
-import { encodeBody, etagFor, hashBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
+import { createBackgroundEncoder, type BackgroundEncoder } from './background-encoding.js';
+import { etagFor, hashBody, identityBody, matchesEtag, negotiate, type EncodedBody } from './encoding.js';
 import type { HotEntry, HotTier } from './hot-tier.js';
 
 /** How one route caches its answers (one CachedRoute per Fastify route: its key plan is learnt from that route). */
@@ -42,21 +45,6 @@ export interface CachedRoute<T> {
    * loaded. `brand=b,a,a` and `brand=a,b` then share one entry instead of being one more miss each.
    */
   sets?: readonly string[];
-}
-
-/** `b,a,a` → `a,b`: the one spelling of a set. */
-function canonicalSet(value: string): string {
-  return [...new Set(value.split(','))].sort().join(',');
-}
-
-/** Rewrites the validated query's set parameters in place, so the key and the loader see one spelling. */
-function canonicaliseSets(query: unknown, names: readonly string[]): void {
-  if (query === null || typeof query !== 'object') return;
-  const values = query as Record<string, unknown>;
-  for (const name of names) {
-    const value = values[name];
-    if (typeof value === 'string' && value.includes(',')) values[name] = canonicalSet(value);
-  }
 }
 
 /** What the tiers below memory hold for one key: serialised, so it travels through Redis as is. */
@@ -94,6 +82,8 @@ export interface ResponseCacheDeps {
   config: CacheConfig;
   /** Loads a client may start (default: unlimited). */
   missBudget?: MissBudget;
+  /** Compresses entries after their first answer (default: a bounded queue over `hot`). */
+  encoder?: BackgroundEncoder;
 }
 
 export interface MissBudget {
@@ -114,7 +104,7 @@ export function cacheControlFor(config: CacheConfig): string {
   return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
 }
 
-export function createResponseCache({ bento, hot, stats, config, missBudget }: ResponseCacheDeps) {
+export function createResponseCache({ bento, hot, stats, config, missBudget, encoder = createBackgroundEncoder({ hot }) }: ResponseCacheDeps) {
   const pending = new Map<string, Promise<{ entry: HotEntry; outcome: Outcome }>>();
   const plans = new WeakMap<CachedRoute<unknown>, KeyPlan>();
   /** Where bentocache found the last value for each key (from its hit events), read right after the call. */
@@ -175,7 +165,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
     if (outcome === 'l1' || outcome === 'l2') missBudget?.refund(request);
     const ttlMs = stored.status === 200 ? config.ttl[route.ttl] * 1000 : ERROR_TTL_MS;
     const entry: HotEntry = {
-      body: await encodeBody(stored.body, stored.hash),
+      body: identityBody(stored.body, stored.hash),
       status: stored.status,
       tags: stored.tags,
       expiresAt: outcome === 'stale' ? Date.now() + STALE_RETRY_MS : stored.storedAt + ttlMs,
@@ -184,11 +174,11 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
     return { entry, outcome };
   }
 
-  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome, contentType = JSON_TYPE): FastifyReply {
+  function send(request: FastifyRequest, reply: FastifyReply, route: string, entry: HotEntry, outcome: Outcome, contentType = JSON_TYPE, xCache = X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT'): FastifyReply {
     const body: EncodedBody = entry.body;
     // Added to, not replaced: CORS has already put Origin there, and a shared cache must key on both.
     const vary = reply.getHeader('vary');
-    reply.header('vary', vary === undefined ? 'accept-encoding' : `${String(vary)}, accept-encoding`).header('x-cache', X_CACHE[outcome as keyof typeof X_CACHE] ?? 'HIT');
+    reply.header('vary', vary === undefined ? 'accept-encoding' : `${String(vary)}, accept-encoding`).header('x-cache', xCache);
     if (entry.status !== 200) {
       stats.record(route, outcome);
       return reply.code(entry.status).header('cache-control', 'no-store').type(JSON_TYPE).send(body.raw);
@@ -207,6 +197,15 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
     return reply.header('content-encoding', encoding).send(encoding === 'br' ? body.br : body.gzip);
   }
 
+  /** CACHE_ENABLED=false: every request loads (charged like a miss) and nothing is kept; ETag and 304 still hold. */
+  async function serveUncached<T>(request: FastifyRequest, reply: FastifyReply, route: CachedRoute<T>, run: () => Promise<T>): Promise<void> {
+    await missBudget?.charge(request, reply);
+    const value = await run();
+    const text = route.render ? route.render(value) : (reply.serialize(value) as string);
+    const entry: HotEntry = { body: identityBody(text, hashBody(text)), status: 200, tags: [], expiresAt: 0 };
+    await send(request, reply, route.name, entry, 'miss', route.contentType, 'BYPASS');
+  }
+
   return {
     /**
      * Answers `request` from the cache, loading with `run` (at most once per key at a time) on a miss.
@@ -219,9 +218,16 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
         plans.set(route as CachedRoute<unknown>, plan);
       }
       if (route.sets !== undefined) canonicaliseSets(request.query, route.sets);
+      if (!config.enabled) {
+        assertPlanFits(plan, request, route.name);
+        await serveUncached(request, reply, route, run);
+        return;
+      }
       const key = keyOf(route.name, plan, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
+        // An entry whose compression was dropped (the queue was full) asks again when it is wanted again.
+        if (!cached.body.encoded && cached.status === 200) encoder.schedule(key, cached);
         await send(request, reply, route.name, cached, 'memory', route.contentType);
         return;
       }
@@ -240,6 +246,8 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
         }
       }
       const { entry, outcome } = await filling;
+      // Only what the memory tier kept is worth compressing (not an entry an invalidation already dropped).
+      if (!entry.body.encoded && entry.status === 200 && hot.peek(key) === entry) encoder.schedule(key, entry);
       await send(request, reply, route.name, entry, outcome, route.contentType);
     },
 
@@ -280,7 +288,10 @@ export function createResponseCache({ bento, hot, stats, config, missBudget }: R
       await bento.clear();
     },
 
-    stats: () => ({ ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes } }),
+    /** Resolves when no background compression runs or waits (tests and benchmarks). */
+    compressionIdle: (): Promise<void> => encoder.idle(),
+
+    stats: () => ({ enabled: config.enabled, ...stats.snapshot(), memory: { entries: hot.size, bytes: hot.bytes }, compressionsPending: encoder.pending }),
   };
 }
 export type ResponseCache = ReturnType<typeof createResponseCache>;

@@ -14,9 +14,11 @@ const Counts = Type.Object({
 });
 
 const CacheReport = Type.Object({
+  enabled: Type.Boolean({ description: 'false when CACHE_ENABLED=false: every answer was loaded, nothing is stored' }),
   total: Counts,
   routes: Type.Record(Type.String(), Counts),
   memory: Type.Object({ entries: Type.Integer(), bytes: Type.Integer() }),
+  compressionsPending: Type.Integer({ description: 'answers waiting for (or in) their background brotli/gzip compression' }),
   since: Type.String({ format: 'date-time', description: 'when these counters started (process start)' }),
   pid: Type.Integer({ description: 'counters are per process' }),
 });
