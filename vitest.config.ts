@@ -39,6 +39,15 @@ const ENGINE_INDEPENDENT = [
   'test/security/cache-budget.test.ts',
   'test/security/rate-limit.test.ts',
   'test/security/public-post-limits.test.ts',
+  // Hostile-input sweeps: their subject is validation before any statement runs (the whole payload list, once).
+  'test/api/hostile-input.test.ts',
+  'test/security/hostile-input-admin.test.ts',
+  'test/security/hostile-numeric-paths.test.ts',
+  'test/security/redirect-targets.test.ts',
+  'test/security/cursor-contents.test.ts',
+  'test/security/content-urls.test.ts',
+  'test/security/http-hardening.test.ts',
+  'test/security/upload-streaming.test.ts',
   // The command line's help and the log format: nothing in them reaches a database.
   'test/ops/cli-help.test.ts',
   'test/ops/log-format.test.ts',
