@@ -116,7 +116,7 @@ describe.runIf(inject('engine') === 'embedded')('embedded PostgreSQL and the app
     expect.soft(answer.status, answer.body).toBe(201);
     expect.soft(answer.headers.connection).toBe('close');
     expect.soft(code, output().slice(-3_000)).toBe(0);
-    expect.soft(lines.filter(failedOnShutdown)).toEqual([]);
+    expect.soft(lines.filter(failedOnShutdown), lines.filter(failedOnShutdown).join('\n')).toEqual([]);
     expect(lines.some((l) => l.includes('"msg":"shutting down"'))).toBe(true);
     expect(await isAlive(postgresPid)).toBe(false);
   }, START_TIMEOUT_MS + 60_000);
