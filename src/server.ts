@@ -14,7 +14,7 @@ import { runMigrations } from './db/migrate.js';
 import { seedCurated } from './db/seed/curated.js';
 import { limitHeapGrowth } from './platform/cache/heap-growth.js';
 import { warmUp } from './platform/cache/warm-up.js';
-import { createPool } from './platform/db.js';
+import { closePool, createPool } from './platform/db.js';
 import { withSecrets } from './platform/secrets.js';
 
 /** After the listener closes: long enough for a request already on the wire to arrive and be answered. */
@@ -44,11 +44,11 @@ export async function prepareDatabase(config: Config, log: (message: string) => 
       }
     }
   } catch (error) {
-    await pool.end();
+    await closePool(pool);
     await database.close();
     throw error;
   }
-  await pool.end();
+  await closePool(pool);
   return database;
 }
 

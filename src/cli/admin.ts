@@ -87,14 +87,14 @@ export const adminCommand = defineCommand({
     const { hashPassword } = await import('../admin/auth/passwords.js');
     const passwordHash = await hashPassword(password);
     const { openDatabase } = await import('../platform/open-database.js');
-    const { createPool } = await import('../platform/db.js');
+    const { closePool, createPool } = await import('../platform/db.js');
     const database = await openDatabase(loadConfig(), (m) => console.error(m));
     const pool = createPool(database.config.databaseUrl, { ...database.config.pool, max: 1 }, 'gadizone-admin');
     try {
       const done = action === 'create' ? await createUser(pool, email, passwordHash, values.role, values.name) : await setPassword(pool, email, passwordHash);
       return done ? 0 : 1;
     } finally {
-      await pool.end();
+      await closePool(pool);
       await database.close();
     }
   },

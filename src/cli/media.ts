@@ -22,7 +22,7 @@ export const mediaCommand = defineCommand({
   env: ['DATABASE_URL', 'DATA_DIR', 'MEDIA_DIR'],
   examples: ['gadizone media render-all'],
   async run({ values }) {
-    const { createPool } = await import('../platform/db.js');
+    const { closePool, createPool } = await import('../platform/db.js');
     const { configureSharp, createRenderQueue } = await import('../media/renditions.js');
     const { createMediaService } = await import('../media/service.js');
     const { createMediaStore } = await import('../media/store.js');
@@ -49,7 +49,7 @@ export const mediaCommand = defineCommand({
       console.log(`gadizone media: ${ids.length} models in ${seconds} s (${JSON.stringify(outcomes)}); peak RSS ${peakMb} MB`);
       return 0;
     } finally {
-      await pool.end();
+      await closePool(pool);
       await database.close();
     }
   },

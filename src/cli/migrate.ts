@@ -11,7 +11,7 @@ export const migrateCommand = defineCommand({
   examples: ['DATABASE_URL=postgres://gadizone@db:5432/gadizone gadizone migrate'],
   async run() {
     const { runMigrations } = await import('../db/migrate.js');
-    const { createPool } = await import('../platform/db.js');
+    const { closePool, createPool } = await import('../platform/db.js');
     const { openDatabase } = await import('../platform/open-database.js');
     const database = await openDatabase(loadConfig(), (m) => console.error(m));
     const pool = createPool(database.config.databaseUrl, { ...database.config.pool, statementTimeoutMs: 0 }, 'gadizone-migrate');
@@ -20,7 +20,7 @@ export const migrateCommand = defineCommand({
       console.log('gadizone migrate: schema is current');
       return 0;
     } finally {
-      await pool.end();
+      await closePool(pool);
       await database.close();
     }
   },

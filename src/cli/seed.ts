@@ -29,7 +29,7 @@ export const seedCommand = defineCommand({
     }
     const { runMigrations } = await import('../db/migrate.js');
     const { seedCurated } = await import('../db/seed/curated.js');
-    const { createPool } = await import('../platform/db.js');
+    const { closePool, createPool } = await import('../platform/db.js');
     const { openDatabase } = await import('../platform/open-database.js');
     const config = loadConfig();
     const database = await openDatabase(config, (m) => console.error(m));
@@ -45,7 +45,7 @@ export const seedCommand = defineCommand({
       if (target !== undefined) await seedSyntheticWithProgress(pool, target);
       return 0;
     } finally {
-      await pool.end();
+      await closePool(pool);
       await database.close();
     }
   },

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import { runMigrations } from '../db/migrate.js';
 import { createDatabaseBreaker, type DatabaseBreaker } from './db-breaker.js';
-import { createDb, createPool, type Db } from './db.js';
+import { closePool, createDb, createPool, type Db } from './db.js';
 import { createReadRouting, createReplicas, registerReplicaMetrics, type ReadRouting } from './read-routing.js';
 import type { ReplicaSet } from './replica-set.js';
 
@@ -48,7 +48,7 @@ export const dbPlugin = fp<DbPluginOptions>(
     app.addHook('onClose', async () => {
       breaker.shutdown();
       await replicas?.close();
-      await pool.end();
+      await closePool(pool);
     });
     if (replicas !== null) registerReplicaMetrics(app, replicas);
     const routing = await createReadRouting(app, config, pool, replicas);

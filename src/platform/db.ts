@@ -100,6 +100,25 @@ function guardedPool(breaker: DatabaseBreaker): typeof pg.Pool {
   };
 }
 
+/** Each pool's clients whose connection is still open (a client leaves the pool before its socket closes). */
+const openClients = new WeakMap<pg.Pool, Set<pg.ClientBase>>();
+/** How long closePool waits for the last connections to close once the pool has ended them. */
+const CLOSE_WAIT_MS = 2_000;
+const CLOSE_POLL_MS = 10;
+
+/**
+ * Ends a pool and waits until its connections have really closed. `pool.end()` resolves once every client
+ * has left the pool, while their sockets may still be open: stopping PostgreSQL in that moment answers them
+ * with "terminating connection due to administrator command", logged as a failure at shutdown (seen in
+ * test/db/embedded-shutdown.test.ts under load). Bounded by CLOSE_WAIT_MS.
+ */
+export async function closePool(pool: pg.Pool): Promise<void> {
+  await pool.end();
+  const open = openClients.get(pool);
+  const deadline = Date.now() + CLOSE_WAIT_MS;
+  while (open !== undefined && open.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, CLOSE_POLL_MS));
+}
+
 export function createPool(url: string, config: DatabasePoolConfig, applicationName = 'gadizone', options: PoolOptions = {}): pg.Pool {
   const Pool = options.breaker ? guardedPool(options.breaker) : pg.Pool;
   const pool = new Pool({
@@ -117,7 +136,13 @@ export function createPool(url: string, config: DatabasePoolConfig, applicationN
   // pg-pool listens for errors only on idle clients. A checked-out client whose server connection dies
   // between two statements (a transaction awaiting something) would emit an unhandled 'error' and crash
   // the process; its next statement fails anyway, and release() then discards it.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const open = new Set<pg.ClientBase>();
+  openClients.set(pool, open);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    open.add(client);
+    client.once('end', () => open.delete(client));
+  });
   // An idle client whose server connection ends (PostgreSQL stopping, a failover) is dropped by pg-pool,
   // which then emits 'error' on the pool: with no listener that crashes the process. It was seen when
   // `gadizone seed` stopped its embedded PostgreSQL while a client was still being opened. Owners that
