@@ -17,7 +17,7 @@ const DRIZZLE_TYPE: Record<SqlType, string> = {
   date: 'PgDateString',
 };
 
-const ROW = ['id', 'created_at', 'updated_at', 'deleted_at', 'version'];
+const ROW = ['id', 'created_at', 'updated_at', 'deleted_at', 'version', 'change_seq'];
 /** Columns that are not catalogue fields: identity, references, search, lists, derived or copied columns. */
 const NON_FIELD_COLUMNS: Record<string, string[]> = {
   brands: [...ROW, 'slug', 'name'],

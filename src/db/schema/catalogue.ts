@@ -14,6 +14,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   serial,
@@ -44,6 +45,14 @@ const timestamps = {
   version: integer('version').notNull().default(1),
 };
 
+/**
+ * Every insert or update of a brand, model or variant takes the next value of one sequence (the default on
+ * insert, a trigger on update: migration 0011). The read model (catalogue/read-model/) keeps each row's
+ * value: a re-read row older than the one it holds is ignored (events can arrive out of order), and the
+ * count and sum of the live rows' values, compared with PostgreSQL's, reveal any change it missed.
+ */
+export const catalogueChangeSeq = pgSequence('catalogue_change_seq');
+const changeSeq = () => bigint('change_seq', { mode: 'number' }).notNull().default(sql`nextval('catalogue_change_seq')`);
 
 /**
  * List indexes cover live rows only: every public query filters `deleted_at IS NULL`, so the condition
@@ -63,6 +72,7 @@ export const brands = pgTable(
     colour: text('colour').notNull(),
     description: text('description').notNull().default(''),
     ...timestamps,
+    changeSeq: changeSeq(),
   },
   (t) => [
     uniqueIndex('brands_slug_key').on(t.slug),
@@ -112,6 +122,7 @@ export const models = pgTable(
     crashTestAdultStars: smallint('crash_test_adult_stars'),
     crashTestChildStars: smallint('crash_test_child_stars'),
     ...timestamps,
+    changeSeq: changeSeq(),
   },
   (t) => [
     check('models_crash_test_complete', sql`num_nulls(${t.crashTestProgramme}, ${t.crashTestYear}, ${t.crashTestAdultStars}, ${t.crashTestChildStars}) IN (0, 4)`),
@@ -122,6 +133,8 @@ export const models = pgTable(
     check('models_crash_test_child_stars_check', sql`${t.crashTestChildStars} BETWEEN 0 AND 5`),
     uniqueIndex('models_slug_key').on(t.slug),
     index('models_brand_idx').on(t.brandId, t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
+    // The read model's drift check sums the live rows' change_seq: an index-only scan.
+    index('models_change_seq_idx').on(t.changeSeq).where(LIVE),
     index('models_popularity_idx').on(t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
     index('models_launch_idx').on(t.launchDate.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
     index('models_name_idx').on(t.name, t.id).where(LIVE),
@@ -181,6 +194,7 @@ export const variants = pgTable(
     popularity: smallint('popularity').notNull().default(0),
     launchDate: date('launch_date').notNull().default(sql`current_date`),
     ...timestamps,
+    changeSeq: changeSeq(),
   },
   (t) => [
     uniqueIndex('variants_slug_key').on(t.slug),
@@ -191,6 +205,7 @@ export const variants = pgTable(
     index('variants_fuel_price_idx').on(t.fuel, t.priceInr, t.id).where(LIVE),
     index('variants_transmission_price_idx').on(t.transmission, t.priceInr, t.id).where(LIVE),
     index('variants_seats_price_idx').on(t.seats, t.priceInr, t.id).where(LIVE),
+    index('variants_change_seq_idx').on(t.changeSeq).where(LIVE),
     index('variants_popularity_idx').on(t.popularity.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
     index('variants_launch_idx').on(t.launchDate.desc().nullsFirst(), t.id.desc().nullsFirst()).where(LIVE),
     index('variants_search_name_idx').on(t.searchName, t.id).where(LIVE),
