@@ -240,6 +240,11 @@ export interface Config {
   /** How often the event-loop delay is sampled for load shedding. Default 500 ms. */
   readonly overloadSampleIntervalMs: number;
   readonly cache: CacheConfig;
+  /**
+   * Answer catalogue lists, totals and facets from the in-memory read model (catalogue/read-model/); false
+   * answers them from PostgreSQL (benchmarks, debugging). Default true.
+   */
+  readonly readModel: boolean;
   /** App processes `serve` runs (Node cluster). Default: CPU count with a server database, 1 embedded. */
   readonly workers: number;
   /** HMAC secret for access tokens, at least 32 bytes; generated into DATA_DIR in embedded mode. */
@@ -541,6 +546,7 @@ export function loadConfig(env: Env = process.env): Config {
     overloadMaxEventLoopDelayMs: read.int('OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000),
     overloadSampleIntervalMs: read.int('OVERLOAD_SAMPLE_INTERVAL_MS', 500, 10, 60_000),
     cache,
+    readModel: read.bool('READ_MODEL_ENABLED', true),
     workers: read.int('WORKERS', databaseUrl === null ? 1 : availableParallelism(), 1, 256),
     jwtSecret,
     corsOrigins: Object.freeze(corsOrigins),

@@ -114,3 +114,35 @@ export function brandChanged(brand: string): string[] {
 export function comparisonsChanged(): string[] {
   return [LIST.comparisons];
 }
+
+// ---- reading tags back (the read model re-reads the rows a write touched) ------------------------------
+
+/** The catalogue rows a set of invalidated tags says may have changed. */
+export interface ChangedRows {
+  /** Brands whose own fields changed: their models and variants show the name. */
+  brands: string[];
+  /** Models whose own fields changed: their variants carry copies of them. */
+  models: string[];
+  /** Models whose variants changed: the model's derived columns (price range, fuels…) follow. */
+  modelsOfVariants: string[];
+  variants: string[];
+  /** A model or variant list was named: some change touched the lists. */
+  lists: boolean;
+}
+
+const PREFIXES: [string, Exclude<keyof ChangedRows, 'lists'>][] = [
+  [tag.brand(''), 'brands'],
+  [tag.modelVariants(''), 'modelsOfVariants'],
+  [tag.model(''), 'models'],
+  [tag.variant(''), 'variants'],
+];
+
+export function changedRows(tags: readonly string[]): ChangedRows {
+  const changed: ChangedRows = { brands: [], models: [], modelsOfVariants: [], variants: [], lists: false };
+  for (const name of tags) {
+    if (name === LIST.models || name === LIST.variants) changed.lists = true;
+    const match = PREFIXES.find(([prefix]) => name.startsWith(prefix));
+    if (match) changed[match[1]].push(name.slice(match[0].length));
+  }
+  return changed;
+}

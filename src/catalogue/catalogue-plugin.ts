@@ -17,15 +17,17 @@ import { createSearchRepository } from './search/repository.js';
 import { createSearchService } from './search/service.js';
 import { createVariantRepository } from './variants/repository.js';
 import { createVariantService } from './variants/service.js';
+import { CatalogueReadModel } from './read-model/read-model.js';
 
-/** The catalogue's read services over one executor. */
-export function createCatalogue(reads: Executor) {
+/** The catalogue's read services over one executor, lists from `readModel` when there is one and it is ready. */
+export function createCatalogue(reads: Executor, readModel: CatalogueReadModel | null = null) {
   const models = createModelRepository(reads);
   const variants = createVariantRepository(reads);
+  const modelService = createModelService(models, variants, readModel);
   return {
-    brands: createBrandService(createBrandRepository(reads), models),
-    models: createModelService(models, variants),
-    variants: createVariantService(variants),
+    brands: createBrandService(createBrandRepository(reads), modelService),
+    models: modelService,
+    variants: createVariantService(variants, readModel),
     compare: createCompareService(variants),
     comparisons: createComparisonService(createComparisonRepository(reads)),
     search: createSearchService(createSearchRepository(reads)),
@@ -38,12 +40,22 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Brands, models, variants, compare, popular comparisons and search (reads). */
     catalogue: Catalogue;
+    /** The catalogue's lists in memory (null with READ_MODEL_ENABLED=false). */
+    catalogueReadModel: CatalogueReadModel | null;
   }
 }
 
 export const cataloguePlugin = fp(
   async (app) => {
-    app.decorate('catalogue', createCatalogue(app.pgRead));
+    // The read model re-reads changed rows from the primary (app.pg): a replica may not have the write yet.
+    const readModel = app.config.readModel ? new CatalogueReadModel(app.pg, app.log) : null;
+    if (readModel !== null) {
+      app.cache.onChange((change) => readModel.noteChange(change));
+      app.addHook('onReady', async () => readModel.start());
+      app.addHook('onClose', async () => readModel.stop());
+    }
+    app.decorate('catalogueReadModel', readModel);
+    app.decorate('catalogue', createCatalogue(app.pgRead, readModel));
   },
-  { name: 'catalogue', dependencies: ['db'] },
+  { name: 'catalogue', dependencies: ['db', 'cache'] },
 );

@@ -3,6 +3,7 @@
  * exactly the same parameters with the same meaning.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import type { SortSpec } from '../lib/pagination.js';
 import { PagingQuery, StringEnum } from '../lib/schemas.js';
 import { fieldFilterQuery } from './field-filters.js';
 import { BODY_TYPES, FUELS, MODEL_STATUSES, TRANSMISSIONS } from './vocabulary.js';
@@ -30,3 +31,6 @@ export const CatalogueFilterQuery = {
 
 export const CatalogueFilterObject = Type.Object(CatalogueFilterQuery);
 export type CatalogueFilters = Static<typeof CatalogueFilterObject>;
+
+/** A list sort, with the row field its key is read from (the read model sorts by it). */
+export type CatalogueSortSpec = SortSpec & { field: string };

@@ -1,5 +1,5 @@
 /**
- * The reads only the pages make (web-repository.ts: facet counts, model ids for pictures, sitemap chunks),
+ * The reads only the pages make (web-repository.ts: model ids for pictures, sitemap chunks),
  * built once as `app.pageData` over `app.pgRead`. Everything else a page shows comes from the domains'
  * own services (`app.catalogue`, `app.content`, `app.analytics`), the same ones the API answers with.
  */
@@ -8,7 +8,7 @@ import { createWebRepository, type WebRepository } from './web-repository.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Facets, model ids and sitemap reads for the pages. */
+    /** Model ids and sitemap reads for the pages. */
     pageData: WebRepository;
   }
 }

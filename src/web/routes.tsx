@@ -17,7 +17,7 @@ import { SlugParams } from '../lib/schemas.js';
 import type { PageContext } from './components/layout.js';
 import { pageRoute, renderPage, servePage } from './page.js';
 import { BrandPage, BrandsPage } from './pages/brands.js';
-import { CarsPage, SearchPage } from './pages/cars.js';
+import { CARS_PAGE_FACETS, CarsPage, SearchPage } from './pages/cars.js';
 import { HomePage } from './pages/home.js';
 import { ModelPage } from './pages/model.js';
 import { ArticlePage, NewsPage } from './pages/news.js';
@@ -117,7 +117,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ site: PageContext }> = asyn
   app.get('/cars', { schema: { ...hide, querystring: CarsQuery } }, (request, reply) =>
     servePage(app, site, request, reply, ROUTES.cars, async (ctx) => {
       const filters = { ...request.query, limit: CARS_PAGE_SIZE };
-      const [list, facets] = await Promise.all([models.list(filters), app.pageData.facets(filters)]);
+      const { facets = {}, ...list } = await models.list({ ...filters, facets: CARS_PAGE_FACETS });
       // The pager links no further than offset paging reaches (a deeper page is a 400).
       const pagination = { ...list.pagination, pages: Math.min(list.pagination.pages, lastOffsetPage(CARS_PAGE_SIZE)) };
       const html = renderPage(<CarsPage ctx={ctx} data={{ query: request.query, models: list.data as ModelSummary[], pagination, facets }} />);

@@ -1,23 +1,9 @@
 /**
- * What only the pages need from the database: facet counts for the /cars filters (with the same WHERE
- * conditions as the model list, so the counts always match the results) and the keyset reads behind the
- * sitemap, which must stay cheap at 200,000 variants.
+ * What only the pages need from the database: model ids (for pictures) and the keyset reads behind the
+ * sitemap, which must stay cheap at 200,000 variants. (The /cars facet counts are the model list's own
+ * `facets`: catalogue/facets.ts.)
  */
-import type { CatalogueFilters } from '../catalogue/filters.js';
-import { modelConditions } from '../catalogue/models/repository.js';
-import { Params } from '../lib/sql.js';
 import { query, type Executor } from '../platform/db.js';
-
-export type FacetName = 'brand' | 'bodyType' | 'fuel' | 'transmission';
-export type Facets = Record<FacetName, { value: string; label: string; count: number }[]>;
-
-/** How each facet reads its values from a model row (`t`); array columns are unnested. */
-const FACET_VALUES: Record<FacetName, { from: string; value: string; label: string }> = {
-  brand: { from: 'models t JOIN brands b ON b.id = t.brand_id', value: 'b.slug', label: 'min(b.name)' },
-  bodyType: { from: 'models t', value: 't.body_type', label: 't.body_type' },
-  fuel: { from: 'models t CROSS JOIN LATERAL unnest(t.fuels) AS x(v)', value: 'x.v', label: 'x.v' },
-  transmission: { from: 'models t CROSS JOIN LATERAL unnest(t.transmissions) AS x(v)', value: 'x.v', label: 'x.v' },
-};
 
 /** A sitemap row: the slug, the last change, and the id the next chunk starts after. */
 export interface SitemapRow {
@@ -37,25 +23,6 @@ const LIVE: Record<SitemapTable, string> = {
 
 export function createWebRepository(db: Executor) {
   return {
-    /** Counts per value of each facet, under every other active filter (a facet never narrows itself). */
-    async facets(filters: CatalogueFilters, executor: Executor = db): Promise<Facets> {
-      const names = Object.keys(FACET_VALUES) as FacetName[];
-      const counts = await Promise.all(
-        names.map((name) => {
-          const params = new Params();
-          const where = ['t.deleted_at IS NULL', ...modelConditions({ ...filters, [name]: undefined }, params)];
-          const f = FACET_VALUES[name];
-          return query<{ value: string; label: string; count: number }>(
-            executor,
-            `SELECT ${f.value} AS value, ${f.label} AS label, count(*)::int AS count FROM ${f.from}
-              WHERE ${where.join(' AND ')} GROUP BY ${f.value} ORDER BY count DESC, 1 LIMIT 60`,
-            params.values,
-          );
-        }),
-      );
-      return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? []])) as Facets;
-    },
-
     /** The id of a live model (the media repository looks pictures up by id). */
     async modelId(slug: string, executor: Executor = db): Promise<number | null> {
       const rows = await query<{ id: number }>(executor, 'SELECT id FROM models WHERE slug = $1 AND deleted_at IS NULL', [slug]);

@@ -1,7 +1,7 @@
 import { notFound } from '../../errors.js';
 import { buildPagination, project } from '../../lib/pagination.js';
 import { BRAND_FIELDS, fieldsIn, pickFields, type KeysIn } from '../fields/index.js';
-import { toModelSummary, type ModelRepository } from '../models/repository.js';
+import type { ModelService } from '../models/service.js';
 import type { BrandRepository, BrandRow } from './repository.js';
 import type { BrandDetail, BrandListQuery, BrandSummary } from './schemas.js';
 
@@ -14,7 +14,7 @@ const toSummary = (row: BrandRow): BrandSummary => ({
   priceMaxInr: row.priceMaxInr,
 });
 
-export function createBrandService(brands: BrandRepository, models: ModelRepository) {
+export function createBrandService(brands: BrandRepository, models: ModelService) {
   return {
     async list(request: BrandListQuery) {
       const [rows, total] = await Promise.all([brands.list(request.sort, request.limit, (request.page - 1) * request.limit), brands.count()]);
@@ -25,8 +25,8 @@ export function createBrandService(brands: BrandRepository, models: ModelReposit
     async get(slug: string): Promise<BrandDetail> {
       const brand = await brands.findBySlug(slug);
       if (!brand) throw notFound('BRAND_NOT_FOUND', 'brand', slug);
-      const brandModels = await models.listByBrand(brand.id);
-      return { ...toSummary(brand), ...pickFields<Pick<BrandDetail, KeysIn<typeof BRAND_FIELDS, 'detail'>>>(brand, fieldsIn(BRAND_FIELDS, 'detail')), models: brandModels.map(toModelSummary) };
+      const brandModels = await models.listByBrand(brand);
+      return { ...toSummary(brand), ...pickFields<Pick<BrandDetail, KeysIn<typeof BRAND_FIELDS, 'detail'>>>(brand, fieldsIn(BRAND_FIELDS, 'detail')), models: brandModels };
     },
   };
 }

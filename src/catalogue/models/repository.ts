@@ -1,7 +1,8 @@
-import type { SortKind, SortSpec } from '../../lib/pagination.js';
+import type { SortKind } from '../../lib/pagination.js';
 import type { Params } from '../../lib/sql.js';
 import { query, type Executor } from '../../platform/db.js';
-import type { CatalogueFilters, CatalogueSort } from '../filters.js';
+import { sqlFacets, type FacetCounts, type FacetName } from '../facets.js';
+import type { CatalogueFilters, CatalogueSort, CatalogueSortSpec } from '../filters.js';
 import { fieldFilterConditions } from '../field-filters.js';
 import { fieldsIn, MODEL_FIELDS, pickFields, selectList, type KeysIn } from '../fields/index.js';
 import { runList, type ListTable } from '../list-query.js';
@@ -27,14 +28,15 @@ const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, ${selectList(fieldsIn(MODEL_FIELDS, 
 
 const FROM = 'models t JOIN brands b ON b.id = t.brand_id';
 
-const sort = (column: string, direction: 'asc' | 'desc', kind: SortKind, field: keyof ModelRow): SortSpec => ({
+const sort = (column: string, direction: 'asc' | 'desc', kind: SortKind, field: keyof ModelRow): CatalogueSortSpec => ({
   column,
   direction,
   kind,
+  field,
   key: (row) => row[field] as string | number,
 });
 
-const MODEL_SORTS: Record<CatalogueSort, SortSpec> = {
+const MODEL_SORTS: Record<CatalogueSort, CatalogueSortSpec> = {
   popularity: sort('t.popularity', 'desc', 'smallint', 'popularity'),
   price: sort('t.price_sort_asc', 'asc', 'integer', 'priceSortAsc'),
   '-price': sort('t.price_sort_desc', 'desc', 'integer', 'priceSortDesc'),
@@ -60,10 +62,18 @@ export function modelConditions(f: CatalogueFilters, params: Params): string[] {
 
 const MODEL_TABLE: ListTable<CatalogueFilters> = { from: FROM, countFrom: 'models t', columns: SUMMARY_COLUMNS, conditions: modelConditions, sorts: MODEL_SORTS };
 
+/** What the read model (catalogue/read-model/) selects to hold this list's rows, and the list's sorts. */
+export const MODEL_LIST_SOURCE = { columns: SUMMARY_COLUMNS, from: FROM, sorts: MODEL_SORTS };
+
 export function createModelRepository(db: Executor) {
   return {
     list(filters: CatalogueFilters, executor: Executor = db) {
       return runList<ModelRow, CatalogueFilters>(executor, MODEL_TABLE, filters);
+    },
+
+    /** Facet counts under the filters (PostgreSQL's answer; the read model's is read-model/list-view.ts). */
+    facets(filters: CatalogueFilters, names: readonly FacetName[], executor: Executor = db): Promise<FacetCounts> {
+      return sqlFacets(executor, 'models', filters, names, modelConditions);
     },
 
     async findBySlug(slug: string, executor: Executor = db): Promise<ModelDetailRow | null> {

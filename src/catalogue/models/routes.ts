@@ -4,7 +4,7 @@ import type { CachedRoute } from '../../platform/cache/response-cache.js';
 import { listAnswerTags, missingModelTags, modelAnswerTags } from '../cache-tags.js';
 import { ModelList, ModelListQuery, ModelOne, type ModelDetail } from './schemas.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'models.list', sets: ['brand', 'fields'], ttl: 'modelsS', tags: () => listAnswerTags('models') };
+const LIST_CACHE: CachedRoute<unknown> = { name: 'models.list', sets: ['brand', 'fields', 'facets'], ttl: 'modelsS', tags: () => listAnswerTags('models') };
 const ONE_CACHE: CachedRoute<{ data: ModelDetail }> = {
   name: 'models.one',
   ttl: 'modelsS',

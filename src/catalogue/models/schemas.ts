@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BrandRef, Colour, FieldsQuery, ListOf, One } from '../../lib/schemas.js';
 import { apiProperties, MODEL_FIELDS, VARIANT_FIELDS } from '../fields/index.js';
+import { FacetCounts, FacetsQuery } from '../facets.js';
 import { CatalogueFilterQuery } from '../filters.js';
 import { VariantSummary } from '../variants/schemas.js';
 import { keySpecFields, keySpecUnit } from './key-specs.js';
@@ -54,8 +55,8 @@ export const ModelDetail = Type.Composite([
 ]);
 export type ModelDetail = Static<typeof ModelDetail>;
 
-export const ModelListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(MODEL_LIST_FIELDS) }, { additionalProperties: false });
+export const ModelListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(MODEL_LIST_FIELDS), ...FacetsQuery }, { additionalProperties: false });
 export type ModelListQuery = Static<typeof ModelListQuery>;
 
-export const ModelList = ListOf(Type.Partial(ModelSummary));
+export const ModelList = Type.Object({ ...ListOf(Type.Partial(ModelSummary)).properties, facets: Type.Optional(FacetCounts) });
 export const ModelOne = One(ModelDetail);

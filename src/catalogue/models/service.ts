@@ -3,17 +3,33 @@ import { project } from '../../lib/pagination.js';
 import { fieldsIn, MODEL_FIELDS, pickFields, type KeysIn } from '../fields/index.js';
 import type { CatalogueFilters } from '../filters.js';
 import type { VariantDetailRow, VariantRepository } from '../variants/repository.js';
-import { toModelSummary, type ModelRepository } from './repository.js';
+import { parseFacets } from '../facets.js';
+import type { CatalogueReadModel } from '../read-model/read-model.js';
+import { toModelSummary, type ModelRepository, type ModelRow } from './repository.js';
 import { keySpecRanges } from './key-specs.js';
-import { ModelVariantSummary, type ModelDetail } from './schemas.js';
+import { ModelVariantSummary, type ModelDetail, type ModelSummary } from './schemas.js';
+
+/** A brand page lists this many of its models at most (the SQL list's own limit). */
+const BRAND_PAGE_MODELS = 500;
 
 const VARIANT_KEYS = Object.keys(ModelVariantSummary.properties);
 
-export function createModelService(models: ModelRepository, variants: VariantRepository) {
+export function createModelService(models: ModelRepository, variants: VariantRepository, readModel: CatalogueReadModel | null) {
   return {
-    async list(filters: CatalogueFilters & { fields?: string }) {
-      const { rows, pagination } = await models.list(filters);
-      return { data: project(rows.map(toModelSummary), filters.fields), pagination };
+    /** A page of models, from the read model when it is ready, else from PostgreSQL; with facet counts when asked. */
+    async list(filters: CatalogueFilters & { fields?: string; facets?: string }) {
+      const names = parseFacets(filters.facets);
+      const inMemory = readModel?.answers(filters) === true;
+      const { rows, pagination } = inMemory ? readModel!.listModels<ModelRow>(filters) : await models.list(filters);
+      const facets = names.length === 0 ? undefined : inMemory ? readModel!.facets('models', filters, names) : await models.facets(filters, names);
+      return { data: project(rows.map(toModelSummary), filters.fields), pagination, ...(facets === undefined ? {} : { facets }) };
+    },
+
+    /** Every model of a brand, most popular first (at most 500). */
+    async listByBrand(brand: { id: number; slug: string }): Promise<ModelSummary[]> {
+      const request = { brand: brand.slug, sort: 'popularity' as const, page: 1, limit: BRAND_PAGE_MODELS };
+      const rows = readModel?.answers(request) === true ? readModel.listModels<ModelRow>(request).rows : await models.listByBrand(brand.id);
+      return rows.map(toModelSummary);
     },
 
     async get(slug: string): Promise<ModelDetail> {

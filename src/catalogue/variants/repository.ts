@@ -1,7 +1,8 @@
-import type { SortKind, SortSpec } from '../../lib/pagination.js';
+import type { SortKind } from '../../lib/pagination.js';
 import type { Params } from '../../lib/sql.js';
 import { query, type Executor } from '../../platform/db.js';
-import type { CatalogueFilters, CatalogueSort } from '../filters.js';
+import { sqlFacets, type FacetCounts, type FacetName } from '../facets.js';
+import type { CatalogueFilters, CatalogueSort, CatalogueSortSpec } from '../filters.js';
 import { CRASH_TEST_FIELDS, fieldsIn, pickFields, selectList, VARIANT_FIELDS } from '../fields/index.js';
 import { fieldFilterConditions } from '../field-filters.js';
 import { runList, type ListTable } from '../list-query.js';
@@ -24,14 +25,15 @@ const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, ${selectList(fieldsIn(VARIANT_FIELDS
 
 const FROM = 'variants t JOIN models m ON m.id = t.model_id JOIN brands b ON b.id = t.brand_id';
 
-const sort = (column: string, direction: 'asc' | 'desc', kind: SortKind, field: string): SortSpec => ({
+const sort = (column: string, direction: 'asc' | 'desc', kind: SortKind, field: string): CatalogueSortSpec => ({
   column,
   direction,
   kind,
+  field,
   key: (row) => row[field] as string | number,
 });
 
-const VARIANT_SORTS: Record<CatalogueSort, SortSpec> = {
+const VARIANT_SORTS: Record<CatalogueSort, CatalogueSortSpec> = {
   popularity: sort('t.popularity', 'desc', 'smallint', 'popularity'),
   price: sort('t.price_inr', 'asc', 'integer', 'priceInr'),
   '-price': sort('t.price_inr', 'desc', 'integer', 'priceInr'),
@@ -55,10 +57,18 @@ function variantConditions(f: CatalogueFilters, params: Params): string[] {
 
 const VARIANT_TABLE: ListTable<CatalogueFilters> = { from: FROM, countFrom: 'variants t', columns: SUMMARY_COLUMNS, conditions: variantConditions, sorts: VARIANT_SORTS };
 
+/** What the read model (catalogue/read-model/) selects to hold this list's rows, and the list's sorts. */
+export const VARIANT_LIST_SOURCE = { columns: SUMMARY_COLUMNS, from: FROM, sorts: VARIANT_SORTS };
+
 export function createVariantRepository(db: Executor) {
   return {
     list(filters: CatalogueFilters, executor: Executor = db) {
       return runList<VariantRow, CatalogueFilters>(executor, VARIANT_TABLE, filters);
+    },
+
+    /** Facet counts under the filters (PostgreSQL's answer; the read model's is read-model/list-view.ts). */
+    facets(filters: CatalogueFilters, names: readonly FacetName[], executor: Executor = db): Promise<FacetCounts> {
+      return sqlFacets(executor, 'variants', filters, names, variantConditions);
     },
 
     async findBySlug(slug: string, executor: Executor = db): Promise<VariantDetailRow | null> {

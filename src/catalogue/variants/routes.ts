@@ -4,7 +4,7 @@ import type { CachedRoute } from '../../platform/cache/response-cache.js';
 import { listAnswerTags, missingVariantTags, variantAnswerTags } from '../cache-tags.js';
 import { VariantList, VariantListQuery, VariantOne } from './schemas.js';
 
-const LIST_CACHE: CachedRoute<unknown> = { name: 'variants.list', sets: ['brand', 'fields'], ttl: 'variantsS', tags: () => listAnswerTags('variants') };
+const LIST_CACHE: CachedRoute<unknown> = { name: 'variants.list', sets: ['brand', 'fields', 'facets'], ttl: 'variantsS', tags: () => listAnswerTags('variants') };
 const ONE_CACHE: CachedRoute<{ data: { slug: string; model: { slug: string }; brand: { slug: string } } }> = {
   name: 'variants.one',
   ttl: 'variantsS',

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BrandRef, Colour, FieldsQuery, ListOf, One } from '../../lib/schemas.js';
 import { apiProperties, VARIANT_FIELDS } from '../fields/index.js';
+import { FacetCounts, FacetsQuery } from '../facets.js';
 import { CatalogueFilterQuery } from '../filters.js';
 
 /** Identity and references of a variant answer; its specifications come from the field registry. */
@@ -42,8 +43,8 @@ export const VariantDetail = Type.Composite([
 ]);
 export type VariantDetail = Static<typeof VariantDetail>;
 
-export const VariantListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(VARIANT_LIST_FIELDS) }, { additionalProperties: false });
+export const VariantListQuery = Type.Object({ ...CatalogueFilterQuery, fields: FieldsQuery(VARIANT_LIST_FIELDS), ...FacetsQuery }, { additionalProperties: false });
 export type VariantListQuery = Static<typeof VariantListQuery>;
 
-export const VariantList = ListOf(Type.Partial(VariantSummary));
+export const VariantList = Type.Object({ ...ListOf(Type.Partial(VariantSummary)).properties, facets: Type.Optional(FacetCounts) });
 export const VariantOne = One(VariantDetail);

@@ -2,7 +2,9 @@ import { notFound } from '../../errors.js';
 import { project } from '../../lib/pagination.js';
 import { fieldsIn, pickFields, VARIANT_FIELDS, type KeysIn } from '../fields/index.js';
 import type { CatalogueFilters } from '../filters.js';
-import { toVariantSummary, type VariantDetailRow, type VariantRepository } from './repository.js';
+import { parseFacets } from '../facets.js';
+import type { CatalogueReadModel } from '../read-model/read-model.js';
+import { toVariantSummary, type VariantDetailRow, type VariantRepository, type VariantRow } from './repository.js';
 import type { VariantDetail } from './schemas.js';
 import { buildSpecSheet } from './spec-sheet.js';
 
@@ -21,11 +23,15 @@ export function toVariantDetail(row: VariantDetailRow): VariantDetail {
   };
 }
 
-export function createVariantService(variants: VariantRepository) {
+export function createVariantService(variants: VariantRepository, readModel: CatalogueReadModel | null) {
   return {
-    async list(filters: CatalogueFilters & { fields?: string }) {
-      const { rows, pagination } = await variants.list(filters);
-      return { data: project(rows.map(toVariantSummary), filters.fields), pagination };
+    /** A page of variants, from the read model when it is ready, else from PostgreSQL; with facet counts when asked. */
+    async list(filters: CatalogueFilters & { fields?: string; facets?: string }) {
+      const names = parseFacets(filters.facets);
+      const inMemory = readModel?.answers(filters) === true;
+      const { rows, pagination } = inMemory ? readModel!.listVariants<VariantRow>(filters) : await variants.list(filters);
+      const facets = names.length === 0 ? undefined : inMemory ? readModel!.facets('variants', filters, names) : await variants.facets(filters, names);
+      return { data: project(rows.map(toVariantSummary), filters.fields), pagination, ...(facets === undefined ? {} : { facets }) };
     },
 
     async get(slug: string): Promise<VariantDetail> {

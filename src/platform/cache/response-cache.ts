@@ -104,6 +104,9 @@ export function cacheControlFor(config: CacheConfig): string {
   return `public, max-age=${config.browserMaxAgeS}, s-maxage=${config.cdnMaxAgeS}, stale-while-revalidate=${config.staleWhileRevalidateS}, stale-if-error=${config.graceS}`;
 }
 
+/** An invalidation (the tags a write named) or a clear of everything. */
+export type CacheChange = { tags: readonly string[] } | { clear: true };
+
 export function createResponseCache({ bento, hot, stats, config, missBudget, encoder = createBackgroundEncoder({ hot }) }: ResponseCacheDeps) {
   const pending = new Map<string, Promise<{ entry: HotEntry; outcome: Outcome }>>();
   const plans = new WeakMap<CachedRoute<unknown>, KeyPlan>();
@@ -111,6 +114,11 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
   const lastTier = new Map<string, 'l1' | 'l2' | 'stale'>();
   /** Bumped by every invalidation: a fill that started before one must not store what it read. */
   let epoch = 0;
+  /** Told of every invalidation and clear, local or from another process (the catalogue read model). */
+  const changeListeners: ((change: CacheChange) => void)[] = [];
+  const notify = (change: CacheChange) => {
+    for (const listener of changeListeners) listener(change);
+  };
   const graceMs = config.graceS * 1000;
   const cacheControl = cacheControlFor(config);
 
@@ -255,6 +263,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
     async invalidate(tags: string[]): Promise<void> {
       if (tags.length === 0) return;
       epoch += 1;
+      notify({ tags });
       hot.deleteTags(tags);
       await bento.deleteByTag({ tags });
     },
@@ -268,9 +277,12 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
     onRemoteChange(type: string, keys: string[]): void {
       epoch += 1;
       if (type === 'clear') {
+        notify({ clear: true });
         hot.clear();
         return;
       }
+      const tags = keys.filter((key) => key.startsWith(TAG_KEY_PREFIX)).map((key) => key.slice(TAG_KEY_PREFIX.length));
+      if (tags.length > 0) notify({ tags });
       for (const key of keys) {
         if (!key.startsWith(TAG_KEY_PREFIX)) {
           hot.deleteKey(key);
@@ -284,8 +296,17 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
     /** Empties every tier, everywhere. */
     async clear(): Promise<void> {
       epoch += 1;
+      notify({ clear: true });
       hot.clear();
       await bento.clear();
+    },
+
+    /**
+     * Calls `listener` synchronously with every invalidation (its tags) and clear, made here or received from
+     * another process, before the tiers drop anything.
+     */
+    onChange(listener: (change: CacheChange) => void): void {
+      changeListeners.push(listener);
     },
 
     /** Resolves when no background compression runs or waits (tests and benchmarks). */

@@ -5,16 +5,19 @@ import { ModelCard, Pager, queryString } from '../components/cards.js';
 import { Breadcrumbs, Layout, type PageContext } from '../components/layout.js';
 import { formatInr, label } from '../format.js';
 import type { CarsQuery } from '../schemas.js';
-import type { FacetName, Facets } from '../web-repository.js';
+import type { FacetCounts, FacetName, FacetValue } from '../../catalogue/facets.js';
 
 export interface CarsPageData {
   query: CarsQuery;
   models: ModelSummary[];
   pagination: Pagination;
-  facets: Facets;
+  facets: FacetCounts;
 }
 
-const FACET_TITLES: Record<FacetName, string> = { bodyType: 'Body type', fuel: 'Fuel', transmission: 'Transmission', brand: 'Brand' };
+/** The facets the page shows, in this order (asked of the model list as `facets`). */
+const FACET_TITLES = { bodyType: 'Body type', fuel: 'Fuel', transmission: 'Transmission', brand: 'Brand' } satisfies Partial<Record<FacetName, string>>;
+type PageFacet = keyof typeof FACET_TITLES;
+export const CARS_PAGE_FACETS = Object.keys(FACET_TITLES).join(',');
 const SORTS = [['popularity', 'Popularity'], ['price', 'Price: low to high'], ['-price', 'Price: high to low'], ['newest', 'Newest'], ['name', 'Name']] as const;
 
 /** /cars with some parameters changed; the page resets unless it is what changes. */
@@ -33,7 +36,7 @@ function heading(query: CarsQuery): string {
   return text;
 }
 
-function FacetList({ query, name, values }: { query: CarsQuery; name: FacetName; values: Facets[FacetName] }) {
+function FacetList({ query, name, values }: { query: CarsQuery; name: PageFacet; values: FacetValue[] }) {
   if (values.length === 0) return null;
   return (
     <>
@@ -64,8 +67,8 @@ export function CarsPage({ ctx, data }: { ctx: PageContext; data: CarsPageData }
       <div class="layout">
         <nav class="facets" aria-label="Filters">
           <p><a href="/cars">Clear all filters</a></p>
-          {(Object.keys(FACET_TITLES) as FacetName[]).map((name) => (
-            <FacetList query={query} name={name} values={data.facets[name]} />
+          {(Object.keys(FACET_TITLES) as PageFacet[]).map((name) => (
+            <FacetList query={query} name={name} values={data.facets[name] ?? []} />
           ))}
         </nav>
         <div>
