@@ -108,15 +108,14 @@ describe('cached answers over HTTP', () => {
 });
 
 describe('stampede protection', () => {
-  it('turns 100 concurrent misses on one key into one database load', async () => {
-    const spy = vi.spyOn(t.app.pg, 'query');
+  it('turns 100 concurrent misses on one key into one load', async () => {
+    const spy = vi.spyOn(t.app.catalogue.variants, 'list');
     try {
       const url = '/api/variants?fuel=diesel&transmission=automatic&sort=-price';
       const responses = await Promise.all(Array.from({ length: 100 }, () => get(url)));
       expect(new Set(responses.map((r) => r.statusCode))).toEqual(new Set([200]));
       expect(new Set(responses.map((r) => r.body)).size).toBe(1);
-      // One load of a list is two statements (the page and the total), run once.
-      expect(spy).toHaveBeenCalledTimes(2);
+      expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
     }

@@ -66,6 +66,21 @@ describe.skipIf(!redisUrl)('instances sharing Redis', () => {
     const model = (await b.app.inject({ method: 'GET', url: '/api/models/tata-nexon' })).json();
     expect(model.data.variants.find((v: { slug: string }) => v.slug === slug).priceInr).toBe(before + 12345);
   });
+
+  it(`brings a write made through one instance into the other's read model within ${INVALIDATION_BOUND_MS} ms`, async () => {
+    const readModel = b.app.catalogueReadModel!;
+    await readModel.settled();
+    const { rows } = await a.app.pg.query<{ slug: string }>(`SELECT v.slug FROM variants v JOIN models m ON m.id = v.model_id WHERE m.slug = 'kia-sonet' ORDER BY v.id LIMIT 1`);
+    const slug = rows[0]!.slug;
+    const cheapest = async () => (readModel.ready ? readModel.listVariants<{ id: number; slug: string }>({ sort: 'price', page: 1, limit: 1 }).rows[0]?.slug : null);
+    expect(await cheapest()).not.toBe(slug);
+    await a.app.pg.query(`UPDATE variants SET price_inr = 100000 WHERE slug = $1`, [slug]);
+    await a.app.cache.invalidate(variantChanged(slug, 'kia-sonet', 'kia'));
+    const elapsed = await timeUntil(cheapest, slug, INVALIDATION_BOUND_MS);
+    expect(elapsed).toBeLessThan(INVALIDATION_BOUND_MS);
+    // And the API answer on that instance, from its read model.
+    expect((await b.app.inject({ method: 'GET', url: '/api/variants?sort=price&limit=1' })).json().data[0].slug).toBe(slug);
+  });
 });
 
 describe.skipIf(!redisUrl)('a Redis outage', () => {

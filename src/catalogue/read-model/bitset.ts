@@ -40,6 +40,11 @@ export class BitSet {
     return copy;
   }
 
+  /** Adds slot `slot` to a set already sized for it (the tight loops that build a set). */
+  set(slot: number): void {
+    this.words[slot >>> 5]! |= 1 << (slot & 31);
+  }
+
   /** Keeps only the slots also in `other` (slots past its end are not in it). */
   and(other: BitSet): this {
     const a = this.words;
@@ -63,6 +68,29 @@ export class BitSet {
     let total = 0;
     const a = this.words;
     for (let i = 0; i < a.length; i++) total += popcount(a[i]!);
+    return total;
+  }
+
+  /** The indexes of the words holding at least one slot: a sparse set's counts read only those. */
+  nonZeroWords(): Int32Array {
+    const a = this.words;
+    const out = new Int32Array(a.length);
+    let n = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== 0) out[n++] = i;
+    return out.subarray(0, n);
+  }
+
+  /** |this ∩ other|, reading only the words at `indexes` (this set's nonZeroWords()). */
+  countAndAt(other: BitSet, indexes: Int32Array): number {
+    let total = 0;
+    const a = this.words;
+    const b = other.words;
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k]!;
+      if (i >= b.length) break;
+      const w = a[i]! & b[i]!;
+      if (w !== 0) total += popcount(w);
+    }
     return total;
   }
 

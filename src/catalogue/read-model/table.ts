@@ -208,18 +208,49 @@ class SortIndex {
 /** The bit sets of one equality filter: per value, the live slots that have it. */
 class EqualityIndex {
   readonly sets = new Map<string, BitSet>();
+  /**
+   * While every row has at most one value: each slot's value as a number (-1 for none), and the values by
+   * number. A facet over a sparse set then tallies its slots instead of intersecting every value's set.
+   */
+  codes: Int32Array | null = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  readonly values: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
   constructor(private readonly valuesOf: ValuesOf) {}
 
   add(slot: number, row: RowReader): void {
-    for (const value of this.valuesOf(row)) {
+    const values = this.valuesOf(row);
+    for (const value of values) {
       let set = this.sets.get(value);
       if (set === undefined) this.sets.set(value, (set = new BitSet(0)));
       set.add(slot);
     }
+    if (this.codes === null) return;
+    if (values.length > 1) {
+      this.codes = null;
+      return;
+    }
+    if (slot >= this.codes.length) {
+      const grown = new Int32Array(Math.max(slot + 1, this.codes.length * 2)).fill(-1);
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes[slot] = values.length === 0 ? -1 : this.numberOf(values[0]!);
   }
 
   remove(slot: number, row: RowReader): void {
     for (const value of this.valuesOf(row)) this.sets.get(value)?.delete(slot);
+    if (this.codes !== null && slot < this.codes.length) this.codes[slot] = -1;
+  }
+
+  private numberOf(value: string): number {
+    let number = this.numbers.get(value);
+    if (number === undefined) {
+      number = this.values.length;
+      this.values.push(value);
+      this.numbers.set(value, number);
+    }
+    return number;
   }
 }
 
@@ -277,8 +308,55 @@ export class Table {
     return this.slotById.get(id);
   }
 
+  /** One reader, moved from slot to slot (no allocation per row on the load's hot path). */
+  private readonly cursor = { slot: 0, get: (key: string) => this.value(this.cursor.slot, key) };
+
   reader(slot: number): RowReader {
-    return { get: (key) => this.value(slot, key) };
+    this.cursor.slot = slot;
+    return this.cursor;
+  }
+
+  /** Bumped by every change: what a cached filter set was computed for (list-view.ts). */
+  version = 0;
+
+  /** Slots ever used (live or not): the length a full bit set needs. */
+  get slots(): number {
+    return this.size;
+  }
+
+  /**
+   * A full load: live rows as value arrays in `fields` order, appended column by column (far cheaper than
+   * `apply` row by row); finishRebuild() then sorts the orders.
+   */
+  loadRows(rows: readonly unknown[][], fields: readonly string[]): void {
+    const at = (key: string) => {
+      const index = fields.indexOf(key);
+      if (index < 0) throw new Error(`read model: the load did not select ${key}`);
+      return index;
+    };
+    const first = this.size;
+    while (this.capacity < first + rows.length) this.growTo(this.capacity * 2);
+    const idAt = at('id');
+    const seqAt = at('changeSeq');
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const slot = first + i;
+      const id = row[idAt] as number;
+      this.ids[slot] = id;
+      this.slotById.set(id, slot);
+      const seq = Number(row[seqAt]);
+      this.seqs[slot] = seq;
+      this.seqSum += seq;
+      this.live.add(slot);
+    }
+    for (const [key, column] of this.columns) {
+      const index = at(key);
+      for (let i = 0; i < rows.length; i++) column.set(first + i, rows[i]![index]);
+    }
+    this.size += rows.length;
+    this.liveCount += rows.length;
+    for (const index of this.equality.values()) for (let slot = first; slot < this.size; slot++) index.add(slot, this.reader(slot));
+    this.version += 1;
   }
 
   /** The answer row of `slot`: the row keys, as the SQL list returns them. */
@@ -301,6 +379,7 @@ export class Table {
     } else if (this.live.has(slot)) {
       this.unindex(slot, rebuilding);
     }
+    this.version += 1;
     this.seqs[slot] = source.changeSeq;
     if (source.deleted) {
       this.live.delete(slot);
@@ -330,17 +409,19 @@ export class Table {
     this.seqSum -= this.seqs[slot]!;
   }
 
+  private growTo(capacity: number): void {
+    this.capacity = capacity;
+    const ids = new Int32Array(capacity);
+    ids.set(this.ids);
+    this.ids = ids;
+    const seqs = new Float64Array(capacity);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+    for (const column of this.columns.values()) column.grow(capacity);
+  }
+
   private allocate(id: number): number {
-    if (this.size === this.capacity) {
-      this.capacity *= 2;
-      const ids = new Int32Array(this.capacity);
-      ids.set(this.ids);
-      this.ids = ids;
-      const seqs = new Float64Array(this.capacity);
-      seqs.set(this.seqs);
-      this.seqs = seqs;
-      for (const column of this.columns.values()) column.grow(this.capacity);
-    }
+    if (this.size === this.capacity) this.growTo(this.capacity * 2);
     const slot = this.size;
     this.size += 1;
     this.ids[slot] = id;
