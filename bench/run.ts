@@ -36,7 +36,10 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 'b,c,d,e,f,g' },
   },
 });
+const ALL_SCENARIOS = ['b', 'c', 'd', 'e', 'f', 'g'];
 const SCENARIOS = new Set(values.scenarios.split(','));
+const unknown = [...SCENARIOS].filter((s) => !ALL_SCENARIOS.includes(s));
+if (unknown.length > 0) throw new Error(`--scenarios takes a comma-separated list of ${ALL_SCENARIOS.join(', ')}, not "${unknown.join(',')}"`);
 const WORKERS = Number(values.workers);
 const DURATION_S = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
@@ -261,7 +264,7 @@ const title = `gadizone bench ${date}: ${mode}${env.REDIS_URL ? ' + Redis' : ''}
 console.log(`\n${title}\n\n${table}\n`);
 await mkdir(join('bench', 'results'), { recursive: true });
 // A run of some scenarios only does not overwrite the day's full run.
-const file = join('bench', 'results', `${date}-${mode}-w${WORKERS}${values.scenarios === 'b,c,d,e,f,g' ? '' : `-${[...SCENARIOS].join('')}`}`);
+const file = join('bench', 'results', `${date}-${mode}-w${WORKERS}${SCENARIOS.size === ALL_SCENARIOS.length ? '' : `-${[...SCENARIOS].join('')}`}`);
 await writeFile(`${file}.json`, `${JSON.stringify({ date, mode, workers: WORKERS, connections: CONNECTIONS, durationS: DURATION_S, redis: Boolean(env.REDIS_URL), memory, rows: all }, null, 2)}\n`);
 await writeFile(`${file}.md`, `# ${title}\n\nCommand: \`${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL=… ' : ''}${process.env.BENCH_REDIS_URL ? 'BENCH_REDIS_URL=… ' : ''}npm run bench -- ${process.argv.slice(2).join(' ')}\`\n\n${table}\n`);
 console.error(`wrote ${file}.json and .md`);
