@@ -1,29 +1,17 @@
 /** Helpers shared by the benchmarks: child processes, readiness, memory, a bench catalogue. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import pg from 'pg';
 import { LOCAL_SERVER_ENV, stop, waitFor } from '../src/loadtest/local-target.js';
+import { clockTicksPerSecond, readProcStat } from '../src/loadtest/process-cpu.js';
 
-export function rssKb(pid: number): number {
-  try {
-    const status = execFileSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' });
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
+/** RSS and process trees come from the module that measures server CPU (src/loadtest/process-cpu.ts). */
+export { descendantPids as descendants, readRssKb as rssKb } from '../src/loadtest/process-cpu.js';
 
-const CLOCK_TICKS_PER_S = 100;
-
-/** CPU time (user + system) the process has used so far, in ms; 0 once it is gone. */
+/** CPU time (user + system) the process itself has used so far, in ms; 0 once it is gone. */
 export function cpuMs(pid: number): number {
-  try {
-    const stat = execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' });
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of those.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1000;
-  } catch {
-    return 0;
-  }
+  const stat = readProcStat(pid);
+  return stat === null ? 0 : ((stat.utime + stat.stime) * 1000) / clockTicksPerSecond();
 }
 
 /** Proportional set size in kB: shared pages (PostgreSQL's shared buffers) split between their users. */
@@ -34,24 +22,6 @@ export function pssKb(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-export function descendants(pid: number): number[] {
-  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
-  const children = new Map<number, number[]>();
-  for (const line of out.trim().split('\n')) {
-    const [child, parent] = line.trim().split(/\s+/).map(Number) as [number, number];
-    children.set(parent, [...(children.get(parent) ?? []), child]);
-  }
-  const all: number[] = [];
-  const walk = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      all.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return all;
 }
 
 /** Servers under load get the same environment as the ones `gadizone loadtest` starts. */
@@ -80,4 +50,37 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+interface CacheCounters {
+  memory: number;
+  l1: number;
+  l2: number;
+  notModified: number;
+  requests: number;
+}
+
+/**
+ * Sums the cache counters of every app process: each answers `/api/monitoring/cache` for itself, and a new
+ * connection per request reaches each worker in turn, so this asks until it has heard from `workers` pids.
+ */
+export async function cacheTotals(app: string, workers: number): Promise<{ hits: number; requests: number }> {
+  const seen = new Map<number, CacheCounters>();
+  for (let attempt = 0; attempt < 60 && seen.size < workers; attempt += 1) {
+    const report = await new Promise<{ pid: number; total: CacheCounters }>((resolve, reject) => {
+      get(`${app}/api/monitoring/cache`, { agent: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(JSON.parse(body)));
+      }).on('error', reject);
+    });
+    seen.set(report.pid, report.total);
+  }
+  let hits = 0;
+  let requests = 0;
+  for (const t of seen.values()) {
+    hits += t.memory + t.l1 + t.l2 + t.notModified;
+    requests += t.requests;
+  }
+  return { hits, requests };
 }

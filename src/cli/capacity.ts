@@ -1,7 +1,8 @@
 /**
  * `gadizone capacity [--target URL] [--step-duration S] [--max-connections N]`: raises closed-loop load
- * step by step until p99 > 1 s or errors > 1%, reports the highest sustained req/s and the daily users it
- * stands for under printed assumptions (each overridable). See docs/CAPACITY.md.
+ * step by step until p99 > 1 s or errors > 1%, reports the highest sustained req/s, the server CPU per request
+ * (when it started the app) and the daily users they stand for under printed assumptions (each overridable)
+ * and a fixed pessimistic set. See docs/CAPACITY.md.
  */
 import { DEFAULT_ASSUMPTIONS, FIRST_STEP_CONNECTIONS, formatCapacity, runCapacity } from '../loadtest/capacity.js';
 import { decimal, log, saveJson, TARGET_OPTIONS, wholeNumber, withTarget } from '../loadtest/command.js';
@@ -19,8 +20,10 @@ export const capacityCommand = defineCommand({
   summary: 'raise load until p99 > 1 s or errors > 1%; sustained req/s and the daily users it stands for',
   about:
     `Raises closed-loop load (${FIRST_STEP_CONNECTIONS}, ${FIRST_STEP_CONNECTIONS * 2}, ${FIRST_STEP_CONNECTIONS * 4} … connections, no think time, the loadtest journeys) ` +
-    'until p99 > 1 s or errors > 1%, then prints the highest sustained req/s and the daily users it stands for, with the arithmetic and its assumptions ' +
-    '(each overridable below). Exits 3 when no step met the thresholds, 2 for a bad command line. See docs/CAPACITY.md.',
+    'until p99 > 1 s or errors > 1%, then prints the highest sustained req/s and the daily users it stands for, with the arithmetic, under the stated ' +
+    'assumptions (each overridable below) and under a fixed pessimistic set (10 pages per visit, 3 requests per page, peak 4x the average, no CDN). ' +
+    'With the app started here it also reads the server CPU per request (app + PostgreSQL, from /proc) and projects the rate the cores carry at that ' +
+    'cost. Exits 3 when no step met the thresholds, 2 for a bad command line. See docs/CAPACITY.md.',
   options: {
     'step-duration': { type: 'string', value: 'S', default: String(DEFAULT_STEP_S), description: `seconds per load step, ${MIN_STEP_S} to ${MAX_STEP_S}` },
     'max-connections': { type: 'string', value: 'N', default: String(DEFAULT_MAX_CONNECTIONS), description: `stop doubling connections here, up to ${MAX_CONNECTIONS}` },

@@ -1,8 +1,14 @@
 /**
  * `gadizone capacity`: closed-loop load (no think time, the loadtest's journeys as the request mix) raised
  * step by step until p99 or the error rate breaks its threshold; the highest sustained rate that met both
- * is turned into daily users under stated, overridable assumptions.
+ * is turned into daily users under stated, overridable assumptions, and under a fixed pessimistic set.
+ * When the command started the server itself, each step also reads the server's CPU per request from
+ * /proc (process-cpu.ts): the load generator shares this machine's cores, so the sustained rate
+ * understates what the cores carry; cores ÷ CPU per request is what they would carry with the load
+ * generator elsewhere, and both rates are projected.
  */
+import { availableParallelism } from 'node:os';
+import { cpuUsPerRequest, startCpuMeter } from './process-cpu.js';
 import { table } from './report.js';
 import type { PreparedTarget } from './target.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
@@ -22,6 +28,19 @@ export interface TrafficAssumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<TrafficAssumptions> = Object.freeze({ pagesPerVisit: 6, requestsPerPage: 2, peakToAverage: 3, cacheHitShare: 0.5, visitsPerUser: 1 });
+
+/**
+ * The set a sceptic would pick, always printed beside the stated one: long visits (10 pages), 3 requests
+ * reaching the site per page, a sharp peak (4× the average), no CDN, every visit a different user.
+ */
+export const PESSIMISTIC_ASSUMPTIONS: Readonly<TrafficAssumptions> = Object.freeze({ pagesPerVisit: 10, requestsPerPage: 3, peakToAverage: 4, cacheHitShare: 0, visitsPerUser: 1 });
+
+const US_PER_S = 1_000_000;
+
+/** The req/s `cores` cores carry when each request costs `cpuUsPerRequest` µs of server CPU and nothing else runs on them. */
+export function cpuBoundRps(cpuUsPerRequest: number, cores: number): number {
+  return cpuUsPerRequest > 0 ? (cores * US_PER_S) / cpuUsPerRequest : 0;
+}
 
 const SECONDS_PER_DAY = 86_400;
 export const FIRST_STEP_CONNECTIONS = 10;
@@ -67,6 +86,28 @@ export interface CapacityStep {
   p99Ms: number;
   errorRate: number;
   passed: boolean;
+  /** µs of server CPU (app + PostgreSQL) per request; null against a --target, whose processes are not ours to read. */
+  cpuUsPerRequest: number | null;
+}
+
+/** Daily users under one set of assumptions, at the measured rate and at the CPU-bound one. */
+export interface Projection {
+  name: 'stated' | 'pessimistic';
+  assumptions: TrafficAssumptions;
+  atSustained: DailyUsers;
+  /** Null when the CPU was not measured. */
+  atCpuBound: DailyUsers | null;
+}
+
+/** Both assumption sets at the best step's sustained rate and, when measured, at cores ÷ its CPU per request. */
+export function projectionsFor(best: CapacityStep, stated: TrafficAssumptions, cores: number): Projection[] {
+  const cpuRps = best.cpuUsPerRequest ? cpuBoundRps(best.cpuUsPerRequest, cores) : null;
+  return (
+    [
+      ['stated', stated],
+      ['pessimistic', PESSIMISTIC_ASSUMPTIONS],
+    ] as const
+  ).map(([name, assumptions]) => ({ name, assumptions, atSustained: dailyUsersFor(best.rps, assumptions), atCpuBound: cpuRps === null ? null : dailyUsersFor(cpuRps, assumptions) }));
 }
 
 export interface CapacityResult {
@@ -76,7 +117,11 @@ export interface CapacityResult {
   /** The passing step with the most req/s; null when even the first step failed. */
   best: CapacityStep | null;
   assumptions: TrafficAssumptions;
+  /** Daily users under the stated assumptions at the sustained rate (also the first projection's). */
   dailyUsers: DailyUsers | null;
+  /** This machine's cores, which the CPU-bound rate assumes the server has to itself. */
+  cores: number;
+  projections: Projection[] | null;
 }
 
 export interface CapacityOptions {
@@ -96,32 +141,61 @@ export async function runCapacity(target: PreparedTarget, options: CapacityOptio
   const steps: CapacityStep[] = [];
   for (const connections of connectionSteps(options.maxConnections)) {
     options.log(`step: ${connections} connections for ${options.stepDurationS} s`);
+    const cpuSince = target.processes ? startCpuMeter(target.processes) : null;
     const { total } = await run(connections, options.stepDurationS, Math.min(5, options.stepDurationS));
+    const cpu = cpuSince ? cpuUsPerRequest(cpuSince(), total.requests) : null;
     const errorRate = total.requests === 0 ? 1 : total.errors / total.requests;
     const passed = total.requests > 0 && total.p99Ms <= DEFAULT_THRESHOLDS.p99Ms && errorRate <= DEFAULT_THRESHOLDS.maxErrorRate;
-    steps.push({ connections, rps: total.rps, p50Ms: total.p50Ms, p99Ms: total.p99Ms, errorRate, passed });
-    options.log(`  → ${total.rps.toFixed(0)} req/s, p99 ${total.p99Ms.toFixed(0)} ms, errors ${(errorRate * 100).toFixed(2)}%: ${passed ? 'within thresholds' : 'threshold broken, stopping'}`);
+    steps.push({ connections, rps: total.rps, p50Ms: total.p50Ms, p99Ms: total.p99Ms, errorRate, passed, cpuUsPerRequest: cpu });
+    const cpuText = cpu === null ? '' : `, ${cpu} µs server CPU/request`;
+    options.log(`  → ${total.rps.toFixed(0)} req/s, p99 ${total.p99Ms.toFixed(0)} ms, errors ${(errorRate * 100).toFixed(2)}%${cpuText}: ${passed ? 'within thresholds' : 'threshold broken, stopping'}`);
     if (!passed) break;
   }
   const best = steps.filter((s) => s.passed).reduce<CapacityStep | null>((top, s) => (top === null || s.rps > top.rps ? s : top), null);
-  return { target: target.description, stepDurationS: options.stepDurationS, steps, best, assumptions: options.assumptions, dailyUsers: best ? dailyUsersFor(best.rps, options.assumptions) : null };
+  const cores = availableParallelism();
+  const projections = best ? projectionsFor(best, options.assumptions, cores) : null;
+  return { target: target.description, stepDurationS: options.stepDurationS, steps, best, assumptions: options.assumptions, dailyUsers: projections?.[0]!.atSustained ?? null, cores, projections };
+}
+
+const ASSUMPTION_HEADER = ['assumptions', 'pages/visit', 'requests/page', 'peak ÷ average', 'CDN share', 'visits/user'];
+const assumptionCells = (p: Projection) => [p.name, ...[p.assumptions.pagesPerVisit, p.assumptions.requestsPerPage, p.assumptions.peakToAverage, p.assumptions.cacheHitShare, p.assumptions.visitsPerUser].map(String)];
+
+/** What the CPU reading says, or why there is none. */
+function cpuLines(best: CapacityStep, cores: number): string[] {
+  if (best.cpuUsPerRequest === null) return ['server CPU per request: not measured (a --target runs in processes this command cannot read; start the app here to measure it)'];
+  const rps = cpuBoundRps(best.cpuUsPerRequest, cores);
+  return [
+    `server CPU per request at that step: ${best.cpuUsPerRequest} µs (app + PostgreSQL, read from /proc; the load generator's own CPU left out)`,
+    `CPU-bound rate: ${cores} cores × ${n(US_PER_S)} µs ÷ ${best.cpuUsPerRequest} µs = ${n(rps)} req/s (what the cores carry with the load generator on another machine)`,
+  ];
 }
 
 export function formatCapacity(result: CapacityResult): string {
-  const rows = result.steps.map((s) => [String(s.connections), s.rps.toFixed(0), s.p50Ms.toFixed(1), s.p99Ms.toFixed(0), `${(s.errorRate * 100).toFixed(2)}%`, s.passed ? 'yes' : 'NO']);
+  const cpu = (s: CapacityStep) => (s.cpuUsPerRequest === null ? '–' : String(s.cpuUsPerRequest));
+  const rows = result.steps.map((s) => [String(s.connections), s.rps.toFixed(0), s.p50Ms.toFixed(1), s.p99Ms.toFixed(0), `${(s.errorRate * 100).toFixed(2)}%`, cpu(s), s.passed ? 'yes' : 'NO']);
   const a = result.assumptions;
   const lines = [
     `\ncapacity of ${result.target} (${result.stepDurationS} s per step, no think time, thresholds p99 ≤ ${DEFAULT_THRESHOLDS.p99Ms} ms and errors ≤ ${DEFAULT_THRESHOLDS.maxErrorRate * 100}%)`,
     '',
-    table(['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'within'], rows),
+    table(['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req', 'within'], rows),
     '',
   ];
-  if (!result.best || !result.dailyUsers) return [...lines, 'no step met the thresholds: no sustained rate to report'].join('\n');
+  if (!result.best || !result.projections) return [...lines, 'no step met the thresholds: no sustained rate to report'].join('\n');
+  const best = result.best;
+  const cpuBound = best.cpuUsPerRequest === null ? null : cpuBoundRps(best.cpuUsPerRequest, result.cores);
+  const usersHeader = [`daily users at ${n(best.rps)} req/s (sustained here)`, ...(cpuBound === null ? [] : [`at ${n(cpuBound)} req/s (CPU-bound)`])];
+  const usersRows = result.projections.map((p) => [...assumptionCells(p), n(p.atSustained.dailyUsers), ...(p.atCpuBound ? [n(p.atCpuBound.dailyUsers)] : [])]);
+  const [stated, pessimistic] = result.projections;
   return [
     ...lines,
-    `sustained: ${result.best.rps.toFixed(0)} req/s at ${result.best.connections} connections (p99 ${result.best.p99Ms.toFixed(0)} ms)`,
+    `sustained: ${best.rps.toFixed(0)} req/s at ${best.connections} connections (p99 ${best.p99Ms.toFixed(0)} ms)`,
+    ...cpuLines(best, result.cores),
     '',
-    `assumptions (override with --pages-per-visit ${a.pagesPerVisit} --requests-per-page ${a.requestsPerPage} --peak-to-average ${a.peakToAverage} --cache-hit-share ${a.cacheHitShare} --visits-per-user ${a.visitsPerUser}):`,
-    ...result.dailyUsers.working.map((line) => `  ${line}`),
+    table([...ASSUMPTION_HEADER, ...usersHeader], usersRows),
+    '',
+    `stated assumptions (override with --pages-per-visit ${a.pagesPerVisit} --requests-per-page ${a.requestsPerPage} --peak-to-average ${a.peakToAverage} --cache-hit-share ${a.cacheHitShare} --visits-per-user ${a.visitsPerUser}), at the sustained rate:`,
+    ...stated!.atSustained.working.map((line) => `  ${line}`),
+    'pessimistic assumptions (fixed: 10 pages per visit, 3 requests per page, peak 4× the average, no CDN), at the sustained rate:',
+    ...pessimistic!.atSustained.working.map((line) => `  ${line}`),
   ].join('\n');
 }

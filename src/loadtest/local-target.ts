@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServerProcesses } from './process-cpu.js';
 
 /**
  * The environment of a server this machine loads: warnings-only logs; the load generator's loopback
@@ -69,10 +70,21 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** The database a postgres:// URL names (its path), or undefined when it names none. */
+export function databaseName(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LocalApp {
   url: URL;
   /** What it runs on, for the report ("embedded" or "DATABASE_URL + REDIS_URL"). */
   mode: string;
+  /** What its CPU is read from: its process tree, and the database's backends on a server PostgreSQL. */
+  processes: ServerProcesses;
   stop(): Promise<void>;
 }
 
@@ -104,5 +116,7 @@ export async function startLocalApp(options: { workers: number; dataDir: string;
     options.log(`the server's last log lines:\n${tail.join('\n')}`);
     throw error;
   }
-  return { url, mode, stop: () => stop(child) };
+  // An embedded PostgreSQL is a descendant of the server; a server PostgreSQL's backends are found by database name.
+  const database = embedded ? undefined : databaseName(process.env.DATABASE_URL!);
+  return { url, mode, processes: { roots: [child.pid!], ...(database ? { database } : {}) }, stop: () => stop(child) };
 }

@@ -2,6 +2,7 @@
 import { fetchCatalogueSample, type CatalogueSample } from './catalogue-sample.js';
 import { probePageRoutes, type PageKind } from './journey.js';
 import { isLoopback, startLocalApp } from './local-target.js';
+import type { ServerProcesses } from './process-cpu.js';
 
 export interface TargetOptions {
   /** A deployed site; absent, an app is started on loopback for the run. */
@@ -18,6 +19,8 @@ export interface PreparedTarget {
   description: string;
   sample: CatalogueSample;
   pages: Set<PageKind>;
+  /** The processes serving it, for CPU per request; null for a --target (not ours to read). */
+  processes: ServerProcesses | null;
   release(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export async function prepareTarget(options: TargetOptions): Promise<PreparedTar
     const sample = await fetchCatalogueSample(url.origin);
     const pages = await probePageRoutes(url.origin, sample);
     options.log(`target ${url.origin}${local ? ` (${local.mode})` : ''}: ${sample.models.length} sample models; HTML pages served: ${pages.size > 0 ? [...pages].join(', ') : 'none (API journeys only)'}`);
-    return { url, description: local?.mode ?? url.origin, sample, pages, release: async () => local?.stop() };
+    return { url, description: local?.mode ?? url.origin, sample, pages, processes: local?.processes ?? null, release: async () => local?.stop() };
   } catch (error) {
     await local?.stop();
     throw error;
