@@ -31,3 +31,5 @@ export function createDashboardRepository(pool: Executor) {
     },
   };
 }
+
+export type DashboardRepository = ReturnType<typeof createDashboardRepository>;
