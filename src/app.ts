@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { adminPlugin } from './admin/admin-plugin.js';
 import { authPlugin } from './admin/auth/auth-plugin.js';
 import { adminRoutes } from './admin/routes.js';
 import { adminPages } from './web/admin/admin-page-routes.js';
@@ -153,6 +154,7 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   await app.register(cataloguePlugin); // app.catalogue: brands, models, variants, compare, comparisons, search
   await app.register(contentPlugin); // app.content: articles, leads, newsletter
   await app.register(analyticsPlugin); // app.analytics: event ingest, trending models
+  await app.register(adminPlugin); // app.admin: the dashboard's lead figures
   await app.register(pageDataPlugin); // app.pageData: the pages' own reads (facets, sitemap)
 
   // API routes: public catalogue and content, visitors' writes, monitoring, admin.

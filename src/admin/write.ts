@@ -5,8 +5,7 @@
  * request is answered; had this process died right after the commit, the next drain would do it.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type pg from 'pg';
-import { transaction } from '../platform/db.js';
+import { transaction, type Executor } from '../platform/db.js';
 import { enqueue } from '../platform/outbox.js';
 import { CLEAR, INVALIDATE } from '../platform/outbox-plugin.js';
 
@@ -33,7 +32,7 @@ export interface Effects {
  */
 const DRAIN_WAIT_MS = 2_000;
 
-export async function adminWrite<T>(app: FastifyInstance, request: FastifyRequest, work: (tx: pg.PoolClient, effects: Effects) => Promise<T>): Promise<T> {
+export async function adminWrite<T>(app: FastifyInstance, request: FastifyRequest, work: (tx: Executor, effects: Effects) => Promise<T>): Promise<T> {
   const audits: AuditEntry[] = [];
   const tags = new Set<string>();
   let clear = false;

@@ -2,7 +2,7 @@
  * Monthly partitions of analytics_events. The work is the SQL function analytics_events_maintain
  * (drizzle/0005_analytics_partitions.sql), so psql, a cron job and this code all do exactly the same thing.
  */
-import type pg from 'pg';
+import type { Executor } from '../platform/db.js';
 
 /** Raw events are kept this long (a month partition goes once all of it is older). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -20,7 +20,7 @@ export interface PartitionChanges {
  * Ensures the partitions for the month of `now` and the next MONTHS_AHEAD months, and drops month
  * partitions that end before `now - retentionDays`. Idempotent; concurrent callers take turns.
  */
-export async function maintainEventPartitions(pool: pg.Pool, now: Date, retentionDays = DEFAULT_RETENTION_DAYS): Promise<PartitionChanges> {
+export async function maintainEventPartitions(pool: Executor, now: Date, retentionDays = DEFAULT_RETENTION_DAYS): Promise<PartitionChanges> {
   const { rows } = await pool.query<{ action: string; partition_name: string }>('SELECT action, partition_name FROM analytics_events_maintain($1, $2, $3)', [
     now,
     retentionDays,

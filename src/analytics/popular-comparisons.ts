@@ -5,7 +5,7 @@
  * Curated rows (source 'editor') are never written: a set an editor already lists, or listed and deleted,
  * is left out. Analytics rows that fall out of the top are deleted; the rest get their new score and rank.
  */
-import type pg from 'pg';
+import type { Executor } from '../platform/db.js';
 
 /** This UTC day and the 29 before it. */
 export const COMPARISONS_WINDOW_DAYS = 30;
@@ -34,7 +34,7 @@ interface AnalyticsRow {
 const setKey = (ids: number[]) => ids.join(',');
 
 /** Runs inside the roll-up's transaction (gadizone.writer = 'analytics'); true when any row changed. */
-export async function refreshPopularComparisons(tx: pg.PoolClient, now: Date): Promise<boolean> {
+export async function refreshPopularComparisons(tx: Executor, now: Date): Promise<boolean> {
   const candidates = await topSets(tx, now);
   const { rows: existing } = await tx.query<AnalyticsRow>(
     `SELECT pc.id, pc.score, pc.position, pc.title,
@@ -69,7 +69,7 @@ export async function refreshPopularComparisons(tx: pg.PoolClient, now: Date): P
 }
 
 /** The most compared sets of live models in the window that no editor row already covers. */
-async function topSets(tx: pg.PoolClient, now: Date): Promise<Candidate[]> {
+async function topSets(tx: Executor, now: Date): Promise<Candidate[]> {
   const { rows } = await tx.query<Candidate>(
     `WITH counted AS (
        SELECT model_ids, sum(compares)::int AS compares
@@ -97,7 +97,7 @@ async function topSets(tx: pg.PoolClient, now: Date): Promise<Candidate[]> {
 }
 
 /** Inserts one computed comparison; false when its slug is taken (by a row for another set). */
-async function insertComparison(tx: pg.PoolClient, want: Candidate & { position: number }): Promise<boolean> {
+async function insertComparison(tx: Executor, want: Candidate & { position: number }): Promise<boolean> {
   const { rows } = await tx.query<{ id: number }>(
     `INSERT INTO popular_comparisons (slug, title, position, source, score) VALUES ($1, $2, $3, 'analytics', $4)
      ON CONFLICT (slug) DO NOTHING RETURNING id`,

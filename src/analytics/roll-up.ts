@@ -17,9 +17,8 @@
  * admin write does. Idempotent: a second run with the same `now` changes nothing and invalidates nothing.
  * Concurrent runs (several processes) do not wait: the one that does not get the lock returns `skipped`.
  */
-import type pg from 'pg';
 import { comparisonsChanged as comparisonsTags } from '../catalogue/cache-tags.js';
-import { transaction } from '../platform/db.js';
+import { transaction, type Database, type Executor } from '../platform/db.js';
 import { enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
 import { COMPARISONS_WINDOW_DAYS, refreshPopularComparisons } from './popular-comparisons.js';
@@ -48,7 +47,7 @@ export interface RollUpResult {
   tags: string[];
 }
 
-export async function rollUpAnalytics(pool: pg.Pool, now: Date = new Date()): Promise<RollUpResult> {
+export async function rollUpAnalytics(pool: Database, now: Date = new Date()): Promise<RollUpResult> {
   return transaction(pool, async (tx) => {
     const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [ROLL_UP_LOCK_KEY]);
     if (!rows[0]?.locked) return { skipped: true, trendingChanged: false, comparisonsChanged: false, tags: [] };
@@ -97,7 +96,7 @@ SELECT date_trunc('day', e.created_at, 'UTC'), e.model_ids, count(DISTINCT ${VIS
  * in the tables' former hourly form (a deployment upgraded from per-event counts) are dropped and the whole
  * window recounted once.
  */
-async function countRecentDays(tx: pg.PoolClient, now: Date): Promise<void> {
+async function countRecentDays(tx: Executor, now: Date): Promise<void> {
   for (const table of ['analytics_model_hourly', 'analytics_compare_hourly'] as const) {
     const converted = await tx.query(`DELETE FROM ${table} WHERE hour <> date_trunc('day', hour, 'UTC')`);
     const since =
@@ -113,7 +112,7 @@ async function countRecentDays(tx: pg.PoolClient, now: Date): Promise<void> {
 }
 
 /** Rewrites trending_models; true when any row changed. */
-async function refreshTrending(tx: pg.PoolClient, now: Date): Promise<boolean> {
+async function refreshTrending(tx: Executor, now: Date): Promise<boolean> {
   const { rows } = await tx.query<{ changed: number }>(
     `WITH counted AS (
        SELECT h.model_id, sum(h.page_views)::int AS page_views, sum(h.compares)::int AS compares, sum(h.lead_form_opens)::int AS lead_form_opens

@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
 import { projectPath } from '../lib/paths.js';
+import type { Executor } from '../platform/db.js';
 
 const MIGRATION_LOCK_KEY = 7_361_902_114;
 export const MIGRATIONS_DIR = projectPath('drizzle');
@@ -36,7 +37,7 @@ function checkedInMigrations(): Promise<number> {
 }
 
 /** Number of checked-in migrations not yet applied (0 means the schema is current). */
-export async function pendingMigrationCount(pool: pg.Pool): Promise<number> {
+export async function pendingMigrationCount(pool: Executor): Promise<number> {
   const total = await checkedInMigrations();
   const { rows } = await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations');
   return Math.max(0, total - (rows[0]?.count ?? 0));

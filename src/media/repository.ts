@@ -5,11 +5,11 @@
  * /media/art/<slug>.svg), so a page never lacks a picture. Models whose artwork is missing or out of date
  * are reported to `onMissing` (the media plugin queues their render job).
  */
-import type pg from 'pg';
 import { renderArtworkSvg, ARTWORK_HEIGHT, ARTWORK_WIDTH } from './artwork.js';
 import { hashBytes, mediaUrl, MEDIA_FORMATS, type MediaFormat } from './names.js';
 import type { Picture, PictureSource } from './picture.js';
 import type { RenditionSet } from './renditions.js';
+import type { Executor } from '../platform/db.js';
 
 export interface PictureRepository {
   /** The hero picture of each model that exists (deleted models included: pages decide what to show). */
@@ -100,7 +100,7 @@ export function artworkOf(bodyType: string, colour: string): { svg: string; hash
   return artwork;
 }
 
-export function createPictureRepository(pool: pg.Pool, options: PictureRepositoryOptions = {}): PictureRepository {
+export function createPictureRepository(pool: Executor, options: PictureRepositoryOptions = {}): PictureRepository {
   return {
     async forModels(modelIds) {
       const pictures = new Map<number, Picture>();

@@ -4,9 +4,8 @@
  * transaction (the outbox), so pages pick the new pictures up. Both are idempotent: a source whose
  * renditions are current (same hash) is not rendered again.
  */
-import type pg from 'pg';
 import { modelChanged } from '../catalogue/cache-tags.js';
-import { transaction, type Executor } from '../platform/db.js';
+import { transaction, type Database, type Executor } from '../platform/db.js';
 import { enqueueJob } from '../platform/jobs/define-job.js';
 import { DeferredOutboxError, enqueue } from '../platform/outbox.js';
 import { INVALIDATE } from '../platform/outbox-plugin.js';
@@ -17,7 +16,7 @@ import { artworkOf } from './repository.js';
 import type { MediaStore } from './store.js';
 
 export interface MediaServiceDeps {
-  pool: pg.Pool;
+  pool: Database;
   store: MediaStore;
   queue: RenderQueue;
   /** Applies committed invalidations now (the outbox's quick lane) rather than at the next poll. */
@@ -55,7 +54,7 @@ export function createMediaService({ pool, store, queue, flushInvalidations, isC
       return renderRenditions(source, store);
     });
 
-  async function save(write: (tx: pg.PoolClient) => Promise<unknown>, model: string, brand: string): Promise<void> {
+  async function save(write: (tx: Executor) => Promise<unknown>, model: string, brand: string): Promise<void> {
     await transaction(pool, async (tx) => {
       await write(tx);
       await enqueue(tx, INVALIDATE, { tags: modelChanged(model, brand) });

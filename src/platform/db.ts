@@ -2,6 +2,11 @@
  * The database: one `pg` pool per process, sized and timed out from config, a Drizzle instance over it,
  * and `query()` for hot paths, which runs named (prepared) statements: PostgreSQL plans each distinct
  * statement once per connection instead of on every request.
+ *
+ * Repositories and services do not take pg's classes but the app's own small interfaces (`Executor`,
+ * `Database`): a pg.Pool and a pg.PoolClient meet them as they are, and so do the wrappers that add what pg
+ * has no hook for (statement timing, the circuit breaker: `createDatabase`; read routing: read-routing.ts),
+ * by holding the pool rather than subclassing it.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +19,36 @@ import type { DatabaseBreaker } from './db-breaker.js';
 import { noteRequestWrite } from './read-context.js';
 
 export type Db = NodePgDatabase<typeof schema>;
-export type Executor = pg.Pool | pg.PoolClient;
+
+/** A statement with its parameters; `name` makes it a prepared statement on the connection that runs it. */
+export interface Statement {
+  name?: string;
+  text: string;
+  values?: unknown[];
+}
+
+/** What the app reads of a statement's answer. */
+export interface QueryRows<Row> {
+  rows: Row[];
+  /** Rows the statement inserted, updated, deleted or returned; null for statements that count none. */
+  rowCount: number | null;
+}
+
+/** Runs statements: a pool, a transaction's connection, the read router. Repositories take one, last (`tx = db`). */
+export interface Executor {
+  query<Row extends pg.QueryResultRow = pg.QueryResultRow>(statement: string | Statement, values?: unknown[]): Promise<QueryRows<Row>>;
+}
+
+/** One connection lent by a Database: every statement on it runs in order, in the same session. */
+export interface Connection extends Executor {
+  /** Gives the connection back; with an error, discards it (the session may be broken). */
+  release(error?: Error): void;
+}
+
+/** Statements, and connections for transactions: the primary (`app.pg`), or a bare pg.Pool in a CLI command. */
+export interface Database extends Executor {
+  connect(): Promise<Connection>;
+}
 
 /**
  * Planner cost of a random page read, relative to a sequential one. PostgreSQL's default (4) models
@@ -39,67 +73,6 @@ const typeParsers = {
 /** Told how long each statement took and whether it succeeded (metrics). */
 export type QueryObserver = (seconds: number, ok: boolean) => void;
 
-/**
- * A pg.Client that times its statements. pg has no query event, and the pool calls `client.query` with a
- * callback while our code awaits promises, so both forms are timed here, where every statement passes.
- */
-function timedClient(observe: QueryObserver): typeof pg.Client {
-  return class TimedClient extends pg.Client {
-    // pg.Client#query has seven overloads and this returns what the driver returns for the same arguments;
-    // no single signature but `never` is assignable to all seven, hence the one cast at the end.
-    override query(...args: unknown[]): never {
-      const started = performance.now();
-      const done = (ok: boolean) => observe((performance.now() - started) / 1000, ok);
-      const last = args.length - 1;
-      const callback = args[last];
-      if (typeof callback === 'function') {
-        args[last] = (error: unknown, result: unknown) => {
-          done(error === null || error === undefined);
-          (callback as (error: unknown, result: unknown) => void)(error, result);
-        };
-      }
-      const result = (super.query as (...a: unknown[]) => unknown)(...args);
-      if (result instanceof Promise) {
-        result.then(
-          () => done(true),
-          () => done(false),
-        );
-      }
-      return result as never;
-    }
-  };
-}
-
-export interface PoolOptions {
-  /** Times every statement (metrics). */
-  onQuery?: QueryObserver;
-  /** Connections are acquired through it; failures become DATABASE_UNAVAILABLE. */
-  breaker?: DatabaseBreaker;
-}
-
-/** pg.Pool's callback form of `connect`. */
-export type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: () => void) => void;
-
-/** A pool whose connection attempts pass through the breaker (pool.query connects through this too). */
-function guardedPool(breaker: DatabaseBreaker): typeof pg.Pool {
-  return class GuardedPool extends pg.Pool {
-    override connect(): Promise<pg.PoolClient>;
-    override connect(callback: ConnectCallback): void;
-    override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
-      // Failing to get a connection (refused, timed out, not accepting connections, breaker open) always
-      // means the database is unavailable to us, whatever the driver's error says.
-      const attempt = breaker.connect(() => super.connect()).catch((error: unknown) => {
-        throw Object.assign(databaseUnavailable(), { cause: error });
-      });
-      if (callback === undefined) return attempt;
-      attempt.then(
-        (client) => callback(undefined, client, () => client.release()),
-        (error: Error) => callback(error, undefined, () => undefined),
-      );
-    }
-  };
-}
-
 /** Each pool's clients whose connection is still open (a client leaves the pool before its socket closes). */
 const openClients = new WeakMap<pg.Pool, Set<pg.ClientBase>>();
 /** How long closePool waits for the last connections to close once the pool has ended them. */
@@ -119,10 +92,8 @@ export async function closePool(pool: pg.Pool): Promise<void> {
   while (open !== undefined && open.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, CLOSE_POLL_MS));
 }
 
-export function createPool(url: string, config: DatabasePoolConfig, applicationName = 'gadizone', options: PoolOptions = {}): pg.Pool {
-  const Pool = options.breaker ? guardedPool(options.breaker) : pg.Pool;
-  const pool = new Pool({
-    ...(options.onQuery ? { Client: timedClient(options.onQuery) } : {}),
+export function createPool(url: string, config: DatabasePoolConfig, applicationName = 'gadizone'): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: url,
     max: config.max,
     min: config.min,
@@ -151,6 +122,73 @@ export function createPool(url: string, config: DatabasePoolConfig, applicationN
   return pool;
 }
 
+export interface DatabaseOptions {
+  /** Times every statement (metrics). */
+  onQuery?: QueryObserver;
+  /** Connections are acquired through it; failures become DATABASE_UNAVAILABLE. */
+  breaker?: DatabaseBreaker;
+}
+
+/** The primary as the app holds it (`app.pg`): a Database, and how busy its pool is (metrics). */
+export interface PrimaryDatabase extends Database {
+  connections(): { total: number; idle: number; waiting: number };
+}
+
+function statementOf(statement: string | Statement, values: unknown[] | undefined): Statement {
+  if (typeof statement !== 'string') return statement;
+  return values === undefined ? { text: statement } : { text: statement, values };
+}
+
+/**
+ * `pool` with what pg has no hook for: each statement timed from sending it to its answer (not the wait for
+ * a connection), and connections acquired through the breaker. A statement outside a transaction takes a
+ * connection, runs and gives it back, as pg.Pool#query does (discarding it when the statement failed).
+ */
+export function createDatabase(pool: pg.Pool, options: DatabaseOptions = {}): PrimaryDatabase {
+  const { onQuery, breaker } = options;
+  const run = async <Row extends pg.QueryResultRow>(client: pg.PoolClient, statement: Statement): Promise<QueryRows<Row>> => {
+    if (onQuery === undefined) return client.query<Row>(statement);
+    const started = performance.now();
+    try {
+      const result = await client.query<Row>(statement);
+      onQuery((performance.now() - started) / 1000, true);
+      return result;
+    } catch (error) {
+      onQuery((performance.now() - started) / 1000, false);
+      throw error;
+    }
+  };
+  const acquire = async (): Promise<pg.PoolClient> => {
+    if (breaker === undefined) return pool.connect();
+    // Failing to get a connection (refused, timed out, not accepting connections, breaker open) always
+    // means the database is unavailable to us, whatever the driver's error says.
+    return breaker.connect(() => pool.connect()).catch((error: unknown) => {
+      throw Object.assign(databaseUnavailable(), { cause: error });
+    });
+  };
+  return {
+    async query<Row extends pg.QueryResultRow>(statement: string | Statement, values?: unknown[]) {
+      const client = await acquire();
+      try {
+        const result = await run<Row>(client, statementOf(statement, values));
+        client.release();
+        return result;
+      } catch (error) {
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    },
+    async connect(): Promise<Connection> {
+      const client = await acquire();
+      return {
+        query: <Row extends pg.QueryResultRow>(statement: string | Statement, values?: unknown[]) => run<Row>(client, statementOf(statement, values)),
+        release: (error) => client.release(error),
+      };
+    },
+    connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+}
+
 export function createDb(pool: pg.Pool): Db {
   return drizzle(pool, { schema });
 }
@@ -172,19 +210,19 @@ export async function query<Row extends pg.QueryResultRow>(executor: Executor, t
   return result.rows;
 }
 
-/** Runs `fn` in a transaction on one pooled connection; rolls back on any error. */
-export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+/** Runs `fn` in a transaction on one connection; rolls back on any error. */
+export async function transaction<T>(database: Database, fn: (tx: Executor) => Promise<T>): Promise<T> {
+  const connection = await database.connect();
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
+    await connection.query('BEGIN');
+    const result = await fn(connection);
+    await connection.query('COMMIT');
     noteRequestWrite();
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await connection.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    connection.release();
   }
 }

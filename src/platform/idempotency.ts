@@ -4,9 +4,8 @@
  * write, and the same key with a different body is refused. Concurrent retries serialise on the key's row.
  */
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { AppError } from '../errors.js';
-import { transaction } from './db.js';
+import { transaction, type Database, type Executor } from './db.js';
 
 export interface StoredResponse {
   statusCode: number;
@@ -38,11 +37,11 @@ function canonical(value: unknown): string {
  * stored response instead (`replayed: true`).
  */
 export async function idempotentWrite(
-  pool: pg.Pool,
+  pool: Database,
   scope: string,
   key: string | undefined,
   requestBody: unknown,
-  write: (client: pg.PoolClient) => Promise<StoredResponse>,
+  write: (client: Executor) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
   const requestHash = createHash('sha256').update(canonical(requestBody)).digest('hex');
   return transaction(pool, async (client) => {
@@ -79,7 +78,7 @@ export async function idempotentWrite(
 }
 
 /** True when `key` already holds an answer in `scope`: a retry, which rate limits must not count again. */
-export async function isRetry(pool: pg.Pool, scope: string, key: string | undefined): Promise<boolean> {
+export async function isRetry(pool: Database, scope: string, key: string | undefined): Promise<boolean> {
   if (key === undefined) return false;
   const { rowCount } = await pool.query('SELECT 1 FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code <> 0', [scope, key]);
   return rowCount === 1;

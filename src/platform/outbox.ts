@@ -13,9 +13,7 @@
  * rest (jobs, which without Redis run right here and may take minutes). A slow job therefore never holds
  * back an invalidation, and a writer that waits for its invalidation waits for nothing else.
  */
-import type pg from 'pg';
-import type { Executor } from './db.js';
-import { transaction } from './db.js';
+import { transaction, type Database, type Executor } from './db.js';
 
 /** What a handler knows about the row it runs: its id (stable across re-drains, for de-duplication) and past attempts. */
 export interface OutboxEntry {
@@ -69,7 +67,7 @@ export interface OutboxLog {
   info(obj: object, msg: string): void;
 }
 
-export function createOutboxDrainer(pool: pg.Pool, handlers: Record<string, OutboxHandler>, log: OutboxLog, quickKinds: readonly string[] = []) {
+export function createOutboxDrainer(pool: Database, handlers: Record<string, OutboxHandler>, log: OutboxLog, quickKinds: readonly string[] = []) {
   const lanes: Record<OutboxLane, { running: Promise<number> | null; again: boolean; claim: string }> = {
     quick: { running: null, again: false, claim: 'kind = ANY($1::text[])' },
     rest: { running: null, again: false, claim: 'kind <> ALL($1::text[])' },

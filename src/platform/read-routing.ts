@@ -1,6 +1,6 @@
 /**
  * Where reads go. Read-only repositories are given `app.pgRead`: without replicas it is `app.pg` itself,
- * so the default costs nothing per query. With DATABASE_REPLICA_URLS it is a RoutingPool whose `query()`
+ * so the default costs nothing per query. With DATABASE_REPLICA_URLS it is a routing Executor whose `query()`
  * sends each statement to a replica in service, unless the reader must see the primary:
  *
  *   - the request writes (any method but GET, HEAD, OPTIONS): all its reads, before and after the write;
@@ -13,14 +13,15 @@
  *     the cache would then serve it until its TTL.
  *
  * A read that fails on a replica's connection takes the replica out and runs again on the primary, so a
- * replica going away costs no request. `connect()` (transactions, cursors) always gets the primary.
+ * replica going away costs no request. It is only an Executor, with no `connect()`: transactions take
+ * `app.pg`, the primary.
  */
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config.js';
-import type { ConnectCallback } from './db.js';
+import type { Database, Executor, QueryRows, Statement } from './db.js';
 import { readContext, type RequestReadState } from './read-context.js';
 import { createReplicaSet, type ReplicaSet } from './replica-set.js';
 
@@ -66,46 +67,26 @@ export function isReplicaFailure(error: unknown): boolean {
   return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || REPLICA_FAILURE.test(code);
 }
 
-type Route = () => { name: string; pool: pg.Pool } | null;
+type Route = () => { name: string; reads: Executor } | null;
 
-/** A pg.Pool in type (repositories take one) that lends each statement to the pool `route` picks. */
-class RoutingPool extends pg.Pool {
-  constructor(
-    private readonly primary: pg.Pool,
-    private readonly route: Route,
-    private readonly onReplicaFailure: (name: string, error: unknown) => void,
-  ) {
-    super({ max: 1 }); // never connects: every call is delegated
-  }
-
-  // pg.Pool#query has seven overloads, and this passes each call through unchanged, so it answers what the
-  // chosen pool answers for those arguments. No single signature but `never` is assignable to all seven
-  // (restating them here is what @types/pg already says, twice over with db.ts): the one cast is below.
-  override query(...args: unknown[]): never {
-    return this.lend(args) as never;
-  }
-
-  private lend(args: unknown[]): unknown {
-    const primary = this.primary.query.bind(this.primary) as (...a: unknown[]) => unknown;
-    const replica = typeof args.at(-1) === 'function' ? null : this.route();
-    if (replica === null) return primary(...args);
-    const onReplica = (replica.pool.query as (...a: unknown[]) => Promise<unknown>).apply(replica.pool, args);
-    return onReplica.catch((error: unknown) => {
-      if (!isReplicaFailure(error)) throw error;
-      this.onReplicaFailure(replica.name, error);
-      return primary(...args);
-    });
-  }
-
-  override connect(): Promise<pg.PoolClient>;
-  override connect(callback: ConnectCallback): void;
-  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
-    return callback === undefined ? this.primary.connect() : this.primary.connect(callback);
-  }
-
-  override async end(): Promise<void> {
-    // The pools it lends belong to others, who close them.
-  }
+/**
+ * An Executor (what repositories take) that lends each statement to the executor `route` picks, and runs it
+ * again on the primary when the replica, not the statement, failed.
+ */
+function createRoutingExecutor(primary: Executor, route: Route, onReplicaFailure: (name: string, error: unknown) => void): Executor {
+  return {
+    async query<Row extends pg.QueryResultRow>(statement: string | Statement, values?: unknown[]): Promise<QueryRows<Row>> {
+      const replica = route();
+      if (replica === null) return primary.query<Row>(statement, values);
+      try {
+        return await replica.reads.query<Row>(statement, values);
+      } catch (error) {
+        if (!isReplicaFailure(error)) throw error;
+        onReplicaFailure(replica.name, error);
+        return primary.query<Row>(statement, values);
+      }
+    },
+  };
 }
 
 /** Reads go to the primary while a marker (epoch ms) has not passed. */
@@ -120,17 +101,17 @@ function mustReadPrimary(state: RequestReadState | undefined, userMarkers: Map<n
 
 export interface ReadRouting {
   /** What read-only repositories query: the primary itself without replicas. */
-  readonly pool: pg.Pool;
+  readonly reads: Executor;
   /** Another process wrote (its cache invalidation arrived): this process's fills read the primary for a while. */
   noteRemoteWrite(): void;
 }
 
 /**
- * The read pool for `primary`: `primary` itself without replicas; else a RoutingPool, with the request
+ * The reads for `primary`: `primary` itself without replicas; else a routing Executor, with the request
  * hooks that decide per request, and the replicas' health checks (the first one awaited).
  */
-export async function createReadRouting(app: FastifyInstance, config: Config, primary: pg.Pool, replicas: ReplicaSet | null): Promise<ReadRouting> {
-  if (replicas === null) return { pool: primary, noteRemoteWrite: () => undefined };
+export async function createReadRouting(app: FastifyInstance, config: Config, primary: Database, replicas: ReplicaSet | null): Promise<ReadRouting> {
+  if (replicas === null) return { reads: primary, noteRemoteWrite: () => undefined };
   const stickyMs = config.replicas.stickyMs;
   const cookies = createReadCookieCodec(config.jwtSecret, stickyMs);
   const userMarkers = new Map<number, number>();
@@ -146,7 +127,7 @@ export async function createReadRouting(app: FastifyInstance, config: Config, pr
     reads.inc({ target: replica === null ? 'primary' : 'replica' });
     return replica;
   };
-  const pool = new RoutingPool(primary, route, (name, error) => {
+  const routed = createRoutingExecutor(primary, route, (name, error) => {
     app.log.warn({ err: error, replica: name }, 'read failed on a replica: taken out, read again on the primary');
     replicas.markDown(name, error);
   });
@@ -171,7 +152,7 @@ export async function createReadRouting(app: FastifyInstance, config: Config, pr
   });
   await replicas.start();
   return {
-    pool,
+    reads: routed,
     noteRemoteWrite: () => {
       processPrimaryUntil = Date.now() + stickyMs;
     },
@@ -202,7 +183,7 @@ export function registerReplicaMetrics(app: FastifyInstance, replicas: ReplicaSe
   });
 }
 
-export function createReplicas(app: FastifyInstance, config: Config, primary: pg.Pool): ReplicaSet | null {
+export function createReplicas(app: FastifyInstance, config: Config, primary: Executor): ReplicaSet | null {
   if (config.replicas.urls.length === 0) return null;
   const { queryDuration } = app.metrics;
   return createReplicaSet({

@@ -11,7 +11,7 @@
  */
 import type pg from 'pg';
 import type { DatabasePoolConfig, ReplicaConfig } from '../config.js';
-import { createPool, type QueryObserver } from './db.js';
+import { createDatabase, createPool, type Executor, type QueryObserver } from './db.js';
 import { withTimeout } from './with-timeout.js';
 
 /** A replica that cannot be reached fails over to the primary after this long, not the pool's 5 s. */
@@ -33,7 +33,8 @@ export interface ReplicaStatus {
 
 interface Replica {
   readonly name: string;
-  /** Reads. */
+  /** Reads: statements on `pool`, timed. */
+  readonly reads: Executor;
   readonly pool: pg.Pool;
   /** Checks, on a connection of their own: a pool busy with reads does not make a replica look down. */
   readonly probe: pg.Pool;
@@ -60,7 +61,7 @@ export interface ReplicaSetOptions {
   config: ReplicaConfig;
   pool: DatabasePoolConfig;
   /** The primary: where WAL positions are read. */
-  primary: pg.Pool;
+  primary: Executor;
   onQuery?: QueryObserver;
   /** Told when a replica's state changes (in or out of service, and why). */
   onChange?: (status: ReplicaStatus) => void;
@@ -68,12 +69,16 @@ export interface ReplicaSetOptions {
 
 export function createReplicaSet({ config, pool, primary, onQuery, onChange }: ReplicaSetOptions) {
   const replicaPool = { ...pool, connectionTimeoutMs: Math.min(pool.connectionTimeoutMs, REPLICA_CONNECT_TIMEOUT_MS) };
-  const replicas: Replica[] = config.urls.map((url) => ({
-    name: replicaName(url),
-    pool: createPool(url, replicaPool, 'gadizone-replica', onQuery ? { onQuery } : {}),
-    probe: createPool(url, { ...replicaPool, max: 1, min: 0 }, 'gadizone-replica-check'),
-    status: { name: replicaName(url), state: 'starting', lagMs: null, detail: null },
-  }));
+  const replicas: Replica[] = config.urls.map((url) => {
+    const pool = createPool(url, replicaPool, 'gadizone-replica');
+    return {
+      name: replicaName(url),
+      reads: createDatabase(pool, onQuery ? { onQuery } : {}),
+      pool,
+      probe: createPool(url, { ...replicaPool, max: 1, min: 0 }, 'gadizone-replica-check'),
+      status: { name: replicaName(url), state: 'starting', lagMs: null, detail: null },
+    };
+  });
   // An idle connection lost: the next check says so.
   for (const replica of replicas) for (const pool of [replica.pool, replica.probe]) pool.on('error', () => undefined);
   let serving: Replica[] = [];
@@ -142,7 +147,7 @@ export function createReplicaSet({ config, pool, primary, onQuery, onChange }: R
     /** Runs the first check (so replicas that are well serve from the start), then keeps checking. */
     start: () => loop(),
     /** A replica in service, in turn; null when none is. */
-    pick(): { name: string; pool: pg.Pool } | null {
+    pick(): { name: string; reads: Executor } | null {
       if (serving.length === 0) return null;
       next = (next + 1) % serving.length;
       return serving[next] ?? null;

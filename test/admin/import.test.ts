@@ -117,7 +117,7 @@ describe('a valid CSV import', () => {
     });
     expect(zippy.variants.map((v: { slug: string }) => v.slug)).toEqual(['zeta-zippy-base', 'zeta-zippy-top']);
     const { rows } = await t.app.pg.query('SELECT description FROM brands WHERE slug = $1', ['zeta-motors']);
-    expect(rows[0].description).toBe('Small cars, vans and "utility" trucks');
+    expect(rows[0]!.description).toBe('Small cars, vans and "utility" trucks');
     expect((await get('/api/variants/zeta-zippy-top')).json().data).toMatchObject({ features: ['Cruise control', 'Rear camera'], mileageKmpl: 20.1 });
 
     // The same files again: every row is an update, nothing is duplicated.
@@ -172,7 +172,7 @@ describe('a valid CSV import', () => {
     const lines = Array.from({ length: 6_000 }, (_, i) => `tata-nexon-bulk-${i},tata-nexon,Bulk ${i},${900_000 + i},petrol,manual,5,fwd,6`);
     const response = await importFile('variants', csv('slug,model,name,priceInr,fuel,transmission,seats,drivetrain,airbags', ...lines));
     expect(response.json().data).toMatchObject({ rows: 6_000, inserted: 6_000 });
-    expect((await t.app.pg.query(`SELECT count(*)::int AS n FROM variants WHERE slug LIKE 'tata-nexon-bulk-%'`)).rows[0].n).toBe(6_000);
+    expect((await t.app.pg.query(`SELECT count(*)::int AS n FROM variants WHERE slug LIKE 'tata-nexon-bulk-%'`)).rows[0]!.n).toBe(6_000);
     expect((await outboxAfter(start.outbox)).map((row) => row.kind)).toEqual(['cache.clear']);
     expect(await auditAfter(start.audit)).toHaveLength(1);
   });

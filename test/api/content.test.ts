@@ -120,7 +120,7 @@ describe('newsletter double opt-in', () => {
     const mail = t.mailer.sent.find((m) => m.to === email.toLowerCase());
     const token = /token=([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
     const row = await t.app.pg.query('SELECT status FROM newsletter_subscribers WHERE email = $1', [email.toLowerCase()]);
-    expect(row.rows[0].status).toBe('pending');
+    expect(row.rows[0]!.status).toBe('pending');
 
     const confirmed = await get(`/api/newsletter/confirm?token=${token}`);
     expect(confirmed.status).toBe(200);

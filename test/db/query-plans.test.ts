@@ -16,7 +16,7 @@ import { SEARCH_MAX_RESULTS } from '../../src/catalogue/search/schemas.js';
 import { createSearchService, toSearchTerms } from '../../src/catalogue/search/service.js';
 import { createVariantRepository } from '../../src/catalogue/variants/repository.js';
 import { seedSynthetic } from '../../src/db/seed/synthetic.js';
-import type { Executor } from '../../src/platform/db.js';
+import type { Executor, Statement } from '../../src/platform/db.js';
 import { lastOffsetPage } from '../../src/catalogue/list-query.js';
 import { CARS_PAGE_SIZE } from '../../src/web/schemas.js';
 import { buildTestApp, createPool, createTestDatabase, inject, testConfig, type TestApp, type TestDatabase } from '../helpers.js';
@@ -43,12 +43,13 @@ interface Captured {
 /** An executor that records each statement and still runs it, so every query path completes normally. */
 function recorder(target: pg.Pool) {
   const captured: Captured[] = [];
-  const executor = {
-    query(config: { text: string; values?: unknown[] }) {
+  const executor: Executor = {
+    query<Row extends pg.QueryResultRow>(statement: string | Statement, values?: unknown[]) {
+      const config = typeof statement === 'string' ? { text: statement, values: values ?? [] } : statement;
       captured.push({ text: config.text, values: config.values ?? [] });
-      return target.query(config);
+      return target.query<Row>(config);
     },
-  } as unknown as Executor;
+  };
   return { executor, captured };
 }
 

@@ -74,7 +74,7 @@ describe('image upload', () => {
     expect(audit.rowCount).toBe(1);
 
     await t.app.outbox.drainNow('rest');
-    await expect.poll(async () => (await t.app.pg.query('SELECT renditions FROM model_images WHERE id = $1', [row.id])).rows[0].renditions, { timeout: 30_000 }).not.toBeNull();
+    await expect.poll(async () => (await t.app.pg.query('SELECT renditions FROM model_images WHERE id = $1', [row.id])).rows[0]!.renditions, { timeout: 30_000 }).not.toBeNull();
     const hero = (await t.app.media.pictures.forModels([model.id])).get(model.id)!;
     expect(hero.alt).toBe('Front three-quarter view');
     expect(hero.sources.map((s) => s.type)).toEqual(['image/avif', 'image/webp', 'image/jpeg']);

@@ -45,7 +45,7 @@ describe('editing a variant', () => {
     expect(after.version).toBe(current.version + 1);
     expect(after.name).toBe(current.name);
     const audit = await t.app.pg.query(`SELECT after FROM audit_log WHERE entity = 'variant' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [String(variant.id)]);
-    expect(audit.rows[0].after.priceInr).toBe(1_234_567);
+    expect(audit.rows[0]!.after.priceInr).toBe(1_234_567);
     expect((await getPage(t.app, response.headers.location as string, editor)).body).toContain('role="status">Saved.');
   });
 

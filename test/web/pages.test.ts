@@ -157,7 +157,7 @@ describe('forms', () => {
     expect(response.headers.location).toBe('/cars/hyundai-creta#enquiry-form');
     const cookie = String(response.headers['set-cookie']).split(';')[0]!;
     expect((await get('/cars/hyundai-creta', { cookie })).body).toContain('10-digit mobile number');
-    expect((await app.pg.query('SELECT count(*)::int AS n FROM leads')).rows[0].n).toBe(before.rows[0].n);
+    expect((await app.pg.query('SELECT count(*)::int AS n FROM leads')).rows[0]!.n).toBe(before.rows[0]!.n);
   });
 
   it('refuses a form posted from another origin and an enquiry for an unknown car', async () => {

@@ -1,6 +1,6 @@
 /** GET /api/admin/audit: who changed what, with before and after; newest first, filterable. Admins only. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { buildPagination } from '../../lib/pagination.js';
 import { errorResponses, ListOf, PagingQuery } from '../../lib/schemas.js';
 import { Params } from '../../lib/sql.js';
@@ -18,6 +18,8 @@ const Entry = Type.Object({
   requestId: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
 });
+/** A row as selected below (`at` arrives as a Date; the response schema writes it as date-time). */
+type AuditEntry = Static<typeof Entry>;
 
 const AuditQuery = Type.Object(
   {
@@ -45,7 +47,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (action !== undefined) where.push(`action = ${params.add(action)}`);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const countValues = [...params.values];
-      const { rows } = await app.pg.query(
+      const { rows } = await app.pg.query<AuditEntry>(
         `SELECT id, at, actor_id AS "actorId", actor_email AS "actorEmail", action, entity, entity_id AS "entityId", before, after,
                 request_id AS "requestId", ip FROM audit_log ${clause} ORDER BY at DESC, id DESC LIMIT ${params.add(limit)} OFFSET ${params.add((page - 1) * limit)}`,
         params.values,

@@ -6,9 +6,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type pg from 'pg';
 import { errorResponses } from '../../lib/schemas.js';
 import { csvLine } from './csv.js';
+import type { Executor } from '../../platform/db.js';
 
 const BATCH = 5_000;
 
@@ -49,7 +49,7 @@ const EXPORTS: ExportSpec[] = [
   },
 ];
 
-async function* rowsOf(pool: pg.Pool, spec: ExportSpec, from: string | null, to: string | null): AsyncGenerator<string> {
+async function* rowsOf(pool: Executor, spec: ExportSpec, from: string | null, to: string | null): AsyncGenerator<string> {
   yield csvLine(spec.header);
   let afterId = 0;
   for (;;) {

@@ -9,7 +9,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type pg from 'pg';
 import { incompleteSet } from '../../catalogue/fields/index.js';
 import { plainText } from '../../content/text.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
@@ -17,6 +16,7 @@ import { findUnstorable } from '../../platform/storable-input.js';
 import { adminWrite } from '../write.js';
 import { IMPORTERS, type ImportEntity, type Importer } from './importers.js';
 import type { SourceRow } from './sources.js';
+import type { Executor } from '../../platform/db.js';
 
 export const MAX_IMPORT_ROWS = 100_000;
 /** Rows per upsert statement: each statement also refreshes the derived columns of every model it touches. */
@@ -83,7 +83,7 @@ export async function runImport(app: FastifyInstance, request: FastifyRequest, e
     if (problems.length < MAX_REPORTED) problems.push(detail);
   };
 
-  const work = async (tx: pg.PoolClient, tags: Set<string>) => {
+  const work = async (tx: Executor, tags: Set<string>) => {
     await tx.query(`SET LOCAL statement_timeout = ${CHUNK_STATEMENT_TIMEOUT_MS}`);
     let chunk: { row: number; value: Record<string, unknown> }[] = [];
     const flush = async () => {
@@ -192,13 +192,13 @@ function cleanText(importer: Importer, row: Record<string, unknown>): Record<str
 }
 
 /** Tags of the stored rows before the upsert: a row moving to another model or brand must drop its old parent's pages too. */
-async function addCurrentTags(tx: pg.PoolClient, importer: Importer, batch: { value: Record<string, unknown> }[], tags: Set<string>): Promise<void> {
+async function addCurrentTags(tx: Executor, importer: Importer, batch: { value: Record<string, unknown> }[], tags: Set<string>): Promise<void> {
   const { rows } = await tx.query<{ slug: string; parent: string; brand: string }>(importer.current!, [batch.map((b) => String(b.value.slug))]);
   for (const row of rows) for (const tag of importer.tags({ slug: row.slug, [importer.reference!.field]: row.parent }, () => row.brand)) tags.add(tag);
 }
 
 async function checkReferences(
-  tx: pg.PoolClient,
+  tx: Executor,
   importer: Importer,
   batch: { row: number; value: Record<string, unknown> }[],
   brandOfParent: Map<string, string>,

@@ -1,5 +1,4 @@
 /** The SQL every admin resource shares: list, find, insert, versioned update, soft delete and restore. */
-import type pg from 'pg';
 import { AppError } from '../../errors.js';
 import { Params } from '../../lib/sql.js';
 import type { Executor } from '../../platform/db.js';
@@ -66,7 +65,7 @@ export function createResourceRepository<V extends ResourceView>(spec: ResourceS
       return rows[0] ?? null;
     },
 
-    async insert(tx: pg.PoolClient, columns: Record<string, unknown>): Promise<number> {
+    async insert(tx: Executor, columns: Record<string, unknown>): Promise<number> {
       const params = new Params();
       const names = Object.keys(columns);
       const values = names.map((name) => params.add(columns[name]));
@@ -77,7 +76,7 @@ export function createResourceRepository<V extends ResourceView>(spec: ResourceS
     },
 
     /** Applies `columns` when the row is still at `version`; false otherwise. */
-    async update(tx: pg.PoolClient, id: number, version: number, columns: Record<string, unknown>): Promise<boolean> {
+    async update(tx: Executor, id: number, version: number, columns: Record<string, unknown>): Promise<boolean> {
       const params = new Params();
       const sets = Object.entries(columns).map(([name, value]) => `${name} = ${params.add(value)}`);
       const { rowCount } = await tx
@@ -90,7 +89,7 @@ export function createResourceRepository<V extends ResourceView>(spec: ResourceS
       return rowCount === 1;
     },
 
-    async setDeleted(tx: pg.PoolClient, id: number, version: number, deleted: boolean): Promise<boolean> {
+    async setDeleted(tx: Executor, id: number, version: number, deleted: boolean): Promise<boolean> {
       const { rowCount } = await tx
         .query(
           `UPDATE ${spec.table} SET deleted_at = ${deleted ? 'now()' : 'NULL'}, version = version + 1, updated_at = now()

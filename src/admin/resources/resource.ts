@@ -5,8 +5,8 @@
  * (resource-routes.ts) and one repository (resource-repository.ts) serve them all.
  */
 import type { TObject, TSchema } from '@sinclair/typebox';
-import type pg from 'pg';
 import type { Permission } from '../permissions.js';
+import type { Executor } from '../../platform/db.js';
 
 // A type alias, not an interface: the route schemas' inferred types need an index signature.
 export type ResourceView = {
@@ -42,13 +42,13 @@ export interface ResourceSpec<V extends ResourceView = ResourceView> {
    * Validated input → column values (only the fields present). `current` is the row before an update,
    * null on create. Resolves references (slugs → ids) and cleans text; throws AppError for bad input.
    */
-  toColumns(input: Record<string, unknown>, tx: pg.PoolClient, current: V | null): Promise<Record<string, unknown>>;
+  toColumns(input: Record<string, unknown>, tx: Executor, current: V | null): Promise<Record<string, unknown>>;
   /** Writes dependent rows (join tables) after the row itself. */
-  afterWrite?(tx: pg.PoolClient, id: number, input: Record<string, unknown>): Promise<void>;
+  afterWrite?(tx: Executor, id: number, input: Record<string, unknown>): Promise<void>;
   /** Refuses a delete that would orphan live rows (throw REFERENCE_IN_USE). */
-  beforeDelete?(tx: pg.PoolClient, view: V): Promise<void>;
+  beforeDelete?(tx: Executor, view: V): Promise<void>;
   /** Refuses a restore that would put a live row under a deleted parent (throw REFERENCE_IN_USE). */
-  beforeRestore?(tx: pg.PoolClient, view: V): Promise<void>;
+  beforeRestore?(tx: Executor, view: V): Promise<void>;
   /** Cache tags that answers showing this row carry. */
   tags(view: V): string[];
 }

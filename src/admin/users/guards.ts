@@ -5,9 +5,9 @@
  * create, promote or re-enable anyone. Nobody changes their own role or disabled flag, so the acting
  * admin always remains one and there is always an admin left.
  */
-import type pg from 'pg';
 import { AppError } from '../../errors.js';
 import type { AccessClaims } from '../auth/tokens.js';
+import type { Executor } from '../../platform/db.js';
 
 /** The key of the advisory lock every change to admin users takes (any constant unique to this use). */
 const USER_CHANGES_LOCK_KEY = 'gadizone:admin-users';
@@ -19,7 +19,7 @@ interface ActorState {
 }
 
 /** Takes the user-changes lock for the transaction, then refuses an actor who is no longer an enabled admin of this session. */
-export async function lockUserChanges(tx: pg.PoolClient, actor: AccessClaims): Promise<void> {
+export async function lockUserChanges(tx: Executor, actor: AccessClaims): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [USER_CHANGES_LOCK_KEY]);
   const { rows } = await tx.query<ActorState>(
     'SELECT role, disabled_at IS NOT NULL AS disabled, session_version AS "sessionVersion" FROM admin_users WHERE id = $1',

@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../errors.js';
+import type { Executor } from '../../platform/db.js';
 import { buildPagination } from '../../lib/pagination.js';
 import { errorResponses, ListOf, One, PagingQuery, StringEnum } from '../../lib/schemas.js';
 import { plainText } from '../../content/text.js';
@@ -45,7 +46,7 @@ function translateUserError(error: unknown): never {
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const sessions = createAuthRepository(app.pg);
-  const find = async (executor: { query: typeof app.pg.query }, id: number, lock = false) =>
+  const find = async (executor: Executor, id: number, lock = false) =>
     (await executor.query<UserView>(`SELECT ${COLUMNS} FROM admin_users WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])).rows[0] ?? null;
 
   app.get(
@@ -53,7 +54,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { onRequest: app.authorize('users:manage'), schema: { tags: ['admin'], summary: 'List admin users', querystring: Type.Object({ page: PagingQuery.page, limit: PagingQuery.limit }, { additionalProperties: false }), response: { 200: ListOf(User), ...errorResponses(400, 401, 403) } } },
     async (request) => {
       const { page, limit } = request.query;
-      const { rows } = await app.pg.query(`SELECT ${COLUMNS} FROM admin_users ORDER BY id LIMIT $1 OFFSET $2`, [limit, (page - 1) * limit]);
+      const { rows } = await app.pg.query<UserView>(`SELECT ${COLUMNS} FROM admin_users ORDER BY id LIMIT $1 OFFSET $2`, [limit, (page - 1) * limit]);
       const total = (await app.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_users')).rows[0]!.n;
       return { data: rows, pagination: buildPagination({ page, limit }, total, page * limit < total, null) };
     },

@@ -1,5 +1,5 @@
 /**
- * A brand's own fields, declared once. Not fields (see test/db/field-registry.test.ts): id, slug and name
+ * A brand's own fields, declared once. Not fields (see registry-tables.test.ts): id, slug and name
  * (identity), timestamps and version.
  */
 import { defineFields, field, integer, pattern, text } from './define-field.js';

@@ -1,7 +1,7 @@
 /**
  * A model's own fields, declared once (declaration order is the order of the API's properties).
  *
- * Not fields (see test/db/field-registry.test.ts): the identity and references (id, slug, name, brand_id),
+ * Not fields (see registry-tables.test.ts): the identity and references (id, slug, name, brand_id),
  * the search columns, the colour and feature lists, the columns derived from the variants by trigger
  * (price range and its sort keys, fuels, transmissions, seat options, variant count), timestamps and version.
  *

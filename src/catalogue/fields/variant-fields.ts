@@ -2,7 +2,7 @@
  * Every specification a variant carries, declared once. Declaration order is the order of the API's
  * properties; the spec sheet shows them by group (SPEC_GROUPS), in declaration order within a group.
  *
- * Not fields (see test/db/field-registry.test.ts): the identity and references (id, slug, name, model_id),
+ * Not fields (see registry-tables.test.ts): the identity and references (id, slug, name, model_id),
  * the search columns, the colour and feature lists, the copies of model columns kept by trigger, and the
  * row's timestamps and version.
  *

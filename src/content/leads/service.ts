@@ -1,16 +1,16 @@
-import type pg from 'pg';
 import { AppError } from '../../errors.js';
 import { idempotentWrite } from '../../platform/idempotency.js';
 import { plainText } from '../text.js';
 import { createLeadRepository } from './repository.js';
 import type { LeadInput, LeadReceipt } from './schemas.js';
+import type { Database } from '../../platform/db.js';
 
 const unknownReference = (field: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ in: 'body', field, message }]);
 
 /** The number as stored and counted: +91 and the last 10 digits, whatever spacing or prefix was typed. */
 export const normalisePhone = (phone: string) => `+91${phone.replace(/[^0-9]/g, '').slice(-10)}`;
 
-export function createLeadService(pool: pg.Pool) {
+export function createLeadService(pool: Database) {
   const leads = createLeadRepository(pool);
   return {
     /** Stores the lead; resolves only after it is committed. */

@@ -4,9 +4,8 @@
  * The answer to a subscribe request is the same whether or not the address was known, so it reveals nothing.
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { AppError } from '../../errors.js';
-import { query } from '../../platform/db.js';
+import { query, type Database } from '../../platform/db.js';
 import { idempotentWrite } from '../../platform/idempotency.js';
 import { enqueueJob } from '../../platform/jobs/define-job.js';
 import { normaliseEmail } from './limits.js';
@@ -20,7 +19,7 @@ const RECEIPT: SubscribeReceipt = {
 };
 
 /** `drainOutbox` runs or queues committed jobs at once (app.outbox.drainNow). */
-export function createNewsletterService(pool: pg.Pool, drainOutbox: () => Promise<unknown>) {
+export function createNewsletterService(pool: Database, drainOutbox: () => Promise<unknown>) {
   return {
     async subscribe(input: SubscribeInput, idempotencyKey: string | undefined) {
       const email = normaliseEmail(input.email);

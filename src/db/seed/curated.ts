@@ -7,12 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
-import type pg from 'pg';
 import { columnList, editableFields, excludedUpdates, incompleteSet, MODEL_FIELDS, recordsetColumns, recordsetValues, VARIANT_FIELDS } from '../../catalogue/fields/index.js';
 import { markdownToHtml } from '../../content/html.js';
 import { projectPath } from '../../lib/paths.js';
 import { slugify } from '../../lib/slug.js';
-import { transaction } from '../../platform/db.js';
+import { transaction, type Database, type Executor } from '../../platform/db.js';
 import { parseFrontMatter } from './front-matter.js';
 import { SeedArticleMeta, SeedBrand, SeedComparisons, type SeedArticleMeta as ArticleMeta, type SeedBrand as Brand, type SeedComparisons as Comparisons } from './schemas.js';
 
@@ -141,7 +140,7 @@ export const UPSERT_VARIANTS = `
   ON CONFLICT (slug) DO UPDATE SET model_id = EXCLUDED.model_id, name = EXCLUDED.name, ${excludedUpdates(VARIANT)},
     colours = EXCLUDED.colours, features = EXCLUDED.features, updated_at = now()`;
 
-async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons): Promise<number> {
+async function upsertComparisons(client: Executor, comparisons: Comparisons): Promise<number> {
   for (const [position, comparison] of comparisons.entries()) {
     const slug = comparison.models.join('-vs-');
     const { rows } = await client.query<{ id: number }>(
@@ -168,7 +167,7 @@ async function upsertComparisons(client: pg.PoolClient, comparisons: Comparisons
   return comparisons.length;
 }
 
-async function upsertArticles(client: pg.PoolClient, articles: Article[]): Promise<number> {
+async function upsertArticles(client: Executor, articles: Article[]): Promise<number> {
   for (const { meta, body } of articles) {
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO articles (slug, title, summary, body_markdown, category, author, tags, published_at, body_html)
@@ -211,7 +210,7 @@ export async function readSeedFiles(dir: string = SEED_DIR): Promise<SeedFiles> 
 }
 
 /** Validates and loads everything under `dir` (default ./seed). Idempotent. */
-export async function seedCurated(pool: pg.Pool, dir: string = SEED_DIR): Promise<SeedSummary> {
+export async function seedCurated(pool: Database, dir: string = SEED_DIR): Promise<SeedSummary> {
   const { brands, models, variants, comparisons, articles } = await readSeedFiles(dir);
   return transaction(pool, async (client) => {
     await client.query(UPSERT_BRANDS, [JSON.stringify(brands.map(({ models: _models, ...brand }) => brand))]);

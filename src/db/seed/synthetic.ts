@@ -3,9 +3,9 @@
  * variants each, until the catalogue holds the requested number of variants. Model k is always the same
  * car (its properties come from a PRNG seeded with k), so two runs to the same size give the same data.
  */
-import type pg from 'pg';
 import { CRASH_TEST_PROGRAMMES } from '../../catalogue/vocabulary.js';
 import { INSERT_MODELS, UPSERT_VARIANTS } from './curated.js';
+import type { Executor } from '../../platform/db.js';
 
 const VARIANTS_PER_MODEL = 8;
 const POWERTRAINS_PER_MODEL = 2;
@@ -131,7 +131,7 @@ export interface SyntheticProgress {
 }
 
 /** Adds synthetic models until `targetVariants` live variants exist; returns how many variants it added. */
-export async function seedSynthetic(pool: pg.Pool, targetVariants: number, onProgress: SyntheticProgress = () => {}): Promise<number> {
+export async function seedSynthetic(pool: Executor, targetVariants: number, onProgress: SyntheticProgress = () => {}): Promise<number> {
   const { rows: brandRows } = await pool.query<{ slug: string }>('SELECT slug FROM brands WHERE deleted_at IS NULL ORDER BY slug');
   if (brandRows.length === 0) throw new Error('no brands yet: load the curated catalogue first (gadizone seed)');
   const brandSlugs = brandRows.map((b) => b.slug);

@@ -1,5 +1,5 @@
 /** The outbox as seen by the jobs API: what is waiting, what failed for good, and putting a failed row back. */
-import type pg from 'pg';
+import type { Executor } from '../db.js';
 
 export interface JobCounts {
   waiting: number;
@@ -22,7 +22,7 @@ export interface FailedJob {
   source: 'bullmq' | 'outbox';
 }
 
-export async function countOutboxJobs(pool: pg.Pool): Promise<{ pending: number; failed: number }> {
+export async function countOutboxJobs(pool: Executor): Promise<{ pending: number; failed: number }> {
   const { rows } = await pool.query<{ pending: number; failed: number }>(
     `SELECT (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL) AS pending,
             (SELECT count(*)::int FROM outbox WHERE failed_at IS NOT NULL) AS failed`,
@@ -30,7 +30,7 @@ export async function countOutboxJobs(pool: pg.Pool): Promise<{ pending: number;
   return rows[0]!;
 }
 
-export async function listFailedOutbox(pool: pg.Pool, limit: number): Promise<FailedJob[]> {
+export async function listFailedOutbox(pool: Executor, limit: number): Promise<FailedJob[]> {
   const { rows } = await pool.query<{ id: string; kind: string; payload: { name?: unknown }; attempts: number; last_error: string | null; failed_at: Date }>(
     'SELECT id, kind, payload, attempts, last_error, failed_at FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT $1',
     [limit],
@@ -46,7 +46,7 @@ export async function listFailedOutbox(pool: pg.Pool, limit: number): Promise<Fa
 }
 
 /** Puts a failed row back in line with a fresh attempt budget; false when `id` is not a failed row. */
-export async function retryOutbox(pool: pg.Pool, id: number): Promise<boolean> {
+export async function retryOutbox(pool: Executor, id: number): Promise<boolean> {
   const { rowCount } = await pool.query(
     'UPDATE outbox SET processed_at = NULL, failed_at = NULL, attempts = 0, next_attempt_at = now() WHERE id = $1 AND failed_at IS NOT NULL',
     [id],

@@ -8,8 +8,7 @@
  * not a second process running the same period right after the first released it.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type pg from 'pg';
-import { transaction } from '../db.js';
+import { transaction, type Database } from '../db.js';
 import { enqueueJob, type JobDefinition } from './define-job.js';
 
 export interface Schedule {
@@ -28,7 +27,7 @@ const MAX_TICK_MS = 30_000;
  * The first sighting of a schedule only records the period (the job first runs one period later), so that
  * starting a process does not run every scheduled job at once.
  */
-export async function claimPeriod(pool: pg.Pool, schedule: Schedule): Promise<boolean> {
+export async function claimPeriod(pool: Database, schedule: Schedule): Promise<boolean> {
   return transaction(pool, async (tx) => {
     const { rows } = await tx.query<{ inserted: boolean }>(
       `INSERT INTO job_schedules (id, period_start)
@@ -44,7 +43,7 @@ export async function claimPeriod(pool: pg.Pool, schedule: Schedule): Promise<bo
   });
 }
 
-export function createEmbeddedScheduler(pool: pg.Pool, log: FastifyBaseLogger, afterClaim: () => Promise<unknown>) {
+export function createEmbeddedScheduler(pool: Database, log: FastifyBaseLogger, afterClaim: () => Promise<unknown>) {
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;

@@ -100,16 +100,17 @@ export const monitoringRoutes = fp<{ config: Config }>(
 /** Gauges read at scrape time from the pool, the cache statistics and the outbox. */
 function registerComponentGauges(app: Parameters<typeof monitoringRoutes>[0]): void {
   const registers = [app.metrics.registry];
-  const pool = app.pg;
+  const primary = app.pg;
   new Gauge({
     name: 'db_pool_connections',
     help: 'Pooled PostgreSQL connections: in use, idle, and requests waiting for one',
     labelNames: ['state'] as const,
     registers,
     collect() {
-      this.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
-      this.set({ state: 'idle' }, pool.idleCount);
-      this.set({ state: 'waiting' }, pool.waitingCount);
+      const { total, idle, waiting } = primary.connections();
+      this.set({ state: 'in_use' }, total - idle);
+      this.set({ state: 'idle' }, idle);
+      this.set({ state: 'waiting' }, waiting);
     },
   });
   new Gauge({

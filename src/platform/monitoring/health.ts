@@ -4,11 +4,11 @@
  * is bounded by a timeout, and a result is reused for HEALTH_REUSE_MS, so a storm of probes (every load
  * balancer, every kubelet) costs at most one round of checks per second per process.
  */
-import type pg from 'pg';
 import { pendingMigrationCount } from '../../db/migrate.js';
 import type { ReplicaStatus } from '../replica-set.js';
 import { withTimeout } from '../with-timeout.js';
 import type { RedisClient } from '../redis.js';
+import type { Executor } from '../db.js';
 
 export type ComponentStatus = 'up' | 'down';
 
@@ -39,7 +39,7 @@ async function check(probe: () => Promise<string | void>): Promise<ComponentHeal
 }
 
 export interface HealthSources {
-  pool: pg.Pool;
+  pool: Executor;
   /** The database circuit breaker's state, reported with the database. */
   breakerState: () => string;
   /** The connection PING goes over; null when no Redis is configured. */

@@ -30,7 +30,6 @@ import { AppError } from '../../errors.js';
 import { MAX_ASPECT_RATIO, MIN_SIDE_PX } from '../../media/renditions.js';
 import { callApi, fieldErrors, type ApiAnswer } from './admin-page-api.js';
 import { registerAdminAssets, type AdminAssets } from './admin-page-assets.js';
-import { createDashboardRepository } from './admin-dashboard-repository.js';
 import { Alert, Page, renderPage } from './admin-page-layout.js';
 import { AuditPage, DashboardPage, ImportPage, LoginPage, UploadPage, type AuditEntry, type AuditFilters, type LoginState } from './admin-pages.js';
 import { ADMIN_PAGES, type FormValues } from './admin-page-resources.js';
@@ -117,7 +116,7 @@ function notAllowed(request: FastifyRequest, reply: FastifyReply, assets: AdminA
 }
 
 function registerDashboard(app: FastifyInstance, assets: AdminAssets): void {
-  const leads = createDashboardRepository(app.pg);
+  const leads = app.admin.dashboard;
   app.get('/admin', async (request, reply) => {
     const role = request.adminUser!.role;
     const counts = await Promise.all(

@@ -1,6 +1,6 @@
 /** The admin pages that are not one resource's list or form: login, dashboard, audit log, bulk import, image upload. */
 import { Alert, Notice, Page, type PageContext } from './admin-page-layout.js';
-import type { LatestLead } from './admin-dashboard-repository.js';
+import type { LatestLead } from '../../admin/dashboard/repository.js';
 import { IMPORT_ENTITIES } from '../../admin/import/importers.js';
 import { IMAGE_KINDS } from '../../admin/resources/specs/images.js';
 

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type pg from 'pg';
 import { comparisonsChanged } from '../../../catalogue/cache-tags.js';
 import { AppError } from '../../../errors.js';
 import { defineResource } from '../resource.js';
 import { textColumns, valueColumns } from '../input.js';
 import { Meta, META_COLUMNS, Slug } from './common.js';
+import type { Executor } from '../../../platform/db.js';
 
 const Fields = {
   slug: Slug,
@@ -16,7 +16,7 @@ const Fields = {
 const View = Type.Object({ ...Meta, ...Fields });
 type ComparisonView = { id: number; version: number; deletedAt: string | null };
 
-async function setModels(tx: pg.PoolClient, id: number, slugs: string[]): Promise<void> {
+async function setModels(tx: Executor, id: number, slugs: string[]): Promise<void> {
   const { rows } = await tx.query<{ slug: string }>('SELECT slug FROM models WHERE slug = ANY($1::text[]) AND deleted_at IS NULL', [slugs]);
   const unknown = slugs.filter((slug) => !rows.some((r) => r.slug === slug));
   if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `models: no model with slug ${unknown.map((s) => `"${s}"`).join(', ')}`);

@@ -2,7 +2,7 @@
  * The dashboard's lead figures. The admin API has no lead list (leads leave as a CSV export), so the
  * dashboard reads the two figures it shows here, read-only: how many leads there are and the latest few.
  */
-import type pg from 'pg';
+import type { Executor } from '../../platform/db.js';
 
 export interface LatestLead {
   id: number;
@@ -16,7 +16,7 @@ export interface LatestLead {
 
 export const LATEST_LEADS = 10;
 
-export function createDashboardRepository(pool: pg.Pool) {
+export function createDashboardRepository(pool: Executor) {
   return {
     async countLeads(): Promise<number> {
       return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM leads')).rows[0]!.n;
@@ -31,3 +31,5 @@ export function createDashboardRepository(pool: pg.Pool) {
     },
   };
 }
+
+export type DashboardRepository = ReturnType<typeof createDashboardRepository>;

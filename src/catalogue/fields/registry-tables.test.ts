@@ -1,12 +1,14 @@
 /**
  * The field registry (src/catalogue/fields) and the Drizzle tables (the database's truth) must agree: every
  * registry field is a column of its table with a compatible type and nullability, and every column is either
- * a registry field or listed here as a non-field column, with the reason.
+ * a registry field or listed here as a non-field column, with the reason. Both sides are TypeScript
+ * declarations (the registry, and the Drizzle tables drizzle-kit generates migrations from), so this is a
+ * unit test: it needs no database, and fails in seconds (`npm run test:unit`).
  */
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { BRAND_FIELDS, MODEL_FIELDS, VARIANT_FIELDS, type FieldDef, type SqlType } from '../../src/catalogue/fields/index.js';
-import { brands, models, variants } from '../../src/db/schema/catalogue.js';
+import { BRAND_FIELDS, MODEL_FIELDS, VARIANT_FIELDS, type FieldDef, type SqlType } from './index.js';
+import { brands, models, variants } from '../../db/schema/catalogue.js';
 
 /** The Drizzle column type each registry storage type must have. */
 const DRIZZLE_TYPE: Record<SqlType, string> = {
@@ -85,5 +87,4 @@ describe('field registry', () => {
     const { airbags: _airbags, ...withoutAirbags } = VARIANT_FIELDS;
     expect(disagreements(variants, withoutAirbags)).toEqual(['variants: column airbags is neither a registry field nor a listed non-field column']);
   });
-
 });
