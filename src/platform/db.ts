@@ -25,6 +25,8 @@ export interface Statement {
   name?: string;
   text: string;
   values?: unknown[];
+  /** Rows as arrays of values in column order (bulk reads, no object per row); `fields` names them. */
+  rowMode?: 'array';
 }
 
 /** What the app reads of a statement's answer. */
@@ -32,6 +34,8 @@ export interface QueryRows<Row> {
   rows: Row[];
   /** Rows the statement inserted, updated, deleted or returned; null for statements that count none. */
   rowCount: number | null;
+  /** The answer's columns, in order (pg always gives them): what names an array row's values. */
+  fields?: { name: string }[];
 }
 
 /** Runs statements: a pool, a transaction's connection, the read router. Repositories take one, last (`tx = db`). */

@@ -219,7 +219,7 @@ export class CatalogueReadModel {
       for (let from = 0; from < (bounds?.max ?? 0); from += LOAD_BATCH) {
         // Rows as arrays: pg builds no object per row, and the columns are filled one at a time.
         const result = await this.primary.query<unknown[]>({ text, values: [from, from + LOAD_BATCH], rowMode: 'array' });
-        table.loadRows(result.rows, result.fields.map((f) => f.name));
+        table.loadRows(result.rows, (result.fields ?? []).map((f) => f.name));
       }
       table.finishRebuild();
     }
