@@ -80,6 +80,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const mailer = createRecordingMailer();
   const app = await buildApp({ config: testConfig(database.url, options.config), mailer, logger: false });
   await app.ready();
+  // The catalogue read model loads in the background after ready; a test starts once it has, so whether a
+  // list comes from memory or from PostgreSQL does not depend on timing.
+  await app.catalogueReadModel?.settled();
   return {
     app,
     mailer,

@@ -14,7 +14,8 @@ describe('over HTTP', () => {
       expect(nobr.statusCode).toBe(200);
       expect(nobr.headers['content-encoding']).toBeUndefined();
       expect(nobr.json().data.length).toBeGreaterThan(0);
-      // The miss answered uncompressed; its brotli and gzip forms are made after it.
+      // The miss answered uncompressed; its brotli and gzip forms are made after the key's first hit.
+      expect((await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'nobr' } })).headers['x-cache']).toBe('HIT');
       await t.app.cache.compressionIdle();
       const weighted = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip;q=0, br;q=0.1' } });
       expect(weighted.headers['content-encoding']).toBe('br');

@@ -55,12 +55,17 @@ describe('cached answers over HTTP', () => {
     expect((await get(url, { 'if-none-match': '"somethingelse"' })).statusCode).toBe(200);
   });
 
-  it('answers a miss with the identity body, then serves the compressed forms made after it', async () => {
+  it('answers a miss with the identity body, compresses nothing for it, and serves the compressed forms made after its first hit', async () => {
     const missUrl = '/api/models?bodyType=suv&sort=price';
+    await t.app.cache.compressionIdle();
     const miss = await get(missUrl, { 'accept-encoding': 'gzip, deflate, br' });
     expect(miss.headers['x-cache']).toBe('MISS');
     expect(miss.headers['content-encoding']).toBeUndefined();
     expect(miss.headers.vary).toBe('Origin, accept-encoding');
+    // A key asked for once (a long tail, a flood) costs no compression at all.
+    expect(t.app.cache.stats().compressionsPending).toBe(0);
+    const firstHit = await get(missUrl, { 'accept-encoding': 'gzip, deflate, br' });
+    expect({ cache: firstHit.headers['x-cache'], encoding: firstHit.headers['content-encoding'] }).toEqual({ cache: 'HIT', encoding: undefined });
     await t.app.cache.compressionIdle();
     const hit = await get(missUrl, { 'accept-encoding': 'gzip, deflate, br' });
     expect(hit.headers['x-cache']).toBe('HIT');

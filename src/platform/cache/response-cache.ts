@@ -234,7 +234,8 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
       const key = keyOf(route.name, plan, request.params, request.query);
       const cached = hot.get(key, Date.now());
       if (cached !== undefined) {
-        // An entry whose compression was dropped (the queue was full) asks again when it is wanted again.
+        // Compressed once a key is asked for a second time (a miss answers the identity body and compresses
+        // nothing), and again after a compression the full queue dropped.
         if (!cached.body.encoded && cached.status === 200) encoder.schedule(key, cached);
         await send(request, reply, route.name, cached, 'memory', route.contentType);
         return;
@@ -254,8 +255,8 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
         }
       }
       const { entry, outcome } = await filling;
-      // Only what the memory tier kept is worth compressing (not an entry an invalidation already dropped).
-      if (!entry.body.encoded && entry.status === 200 && hot.peek(key) === entry) encoder.schedule(key, entry);
+      // Not compressed now: most keys of a long tail or a flood are asked for once, and compressing each
+      // (brotli and gzip) would cost more than the load. The first hit schedules it (above).
       await send(request, reply, route.name, entry, outcome, route.contentType);
     },
 
