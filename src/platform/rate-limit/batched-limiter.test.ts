@@ -133,6 +133,23 @@ describe('reporting', () => {
   });
 });
 
+describe('a flood of distinct clients', () => {
+  it('holds at most 50,000 keys once reported, and never forgets one at its limit', async () => {
+    const store = new RateLimiterMemory({ points: 60, duration: 60 });
+    const limiter = createBatchedLimiter(store, { points: 60, durationS: 60 }, { syncMs: 60_000, onError: noError });
+    for (let n = 0; n < 60; n += 1) await limiter.consume('flooder');
+    expect(await settle(limiter.consume('flooder'))).toBe(false);
+    for (let n = 0; n < 60_000; n += 1) await limiter.consume(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`);
+    await limiter.flush();
+    expect(limiter.size).toBeLessThanOrEqual(50_000);
+    // Refused without asking the store: it is still known to be at its limit.
+    const verdict = limiter.consume('flooder');
+    expect(verdict instanceof Promise).toBe(false);
+    expect(await settle(verdict)).toBe(false);
+    await limiter.close();
+  });
+});
+
 describe('an unreachable store', () => {
   it('keeps the limit in this process and reports the failure', async () => {
     const failures: unknown[] = [];

@@ -67,6 +67,12 @@ export interface BatchedLimiterOptions {
 
 /** Without batching, the timer still retries what an unreachable store missed and forgets ended windows. */
 const SWEEP_MS = 1_000;
+/**
+ * Keys held beyond this (a flood of distinct addresses) are forgotten once reported, while a batch still
+ * fits under their budget: a forgotten key is a key this process has not seen, which the bound covers.
+ * A key at its limit is kept, so that forgetting never admits it again.
+ */
+const MAX_KEYS = 50_000;
 
 /** Points a process may admit for one key before it must report them: a tenth of the budget, 0 below ten. */
 export function batchPointsFor(rule: RateLimitRule, syncMs: number): number {
@@ -160,6 +166,11 @@ export function createBatchedLimiter(shared: RateLimiterAbstract, rule: RateLimi
       else if (state.resetAt === 0 || now >= state.resetAt) keys.delete(key);
     }
     await Promise.all(pushes);
+    if (keys.size <= MAX_KEYS) return;
+    for (const [key, state] of keys) {
+      if (keys.size <= MAX_KEYS) break;
+      if (state.syncing === null && state.pending === 0 && !state.unreachable && used(state) + batchPoints < rule.points) keys.delete(key);
+    }
   }
 
   const timer = setInterval(() => void flush(), syncMs > 0 ? syncMs : SWEEP_MS);
