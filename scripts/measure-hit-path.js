@@ -5,7 +5,7 @@
 // Fastify route of bench/ceiling-server.js is measured the same way, and the ratio to it is reported: the
 // machine is shared and noisy, so only figures of one run compare.
 //
-//   DATABASE_URL=postgres://… JWT_SECRET=… [APP_DIR=…] node scripts/measure-hit-path.js [seconds] [configuration …]
+//   DATABASE_URL=postgres://… JWT_SECRET=… [APPS=name=dir,…] node scripts/measure-hit-path.js [seconds] [configuration …]
 //
 // Configurations (default: all): ceiling, defaults, no-log, no-limit, bare (neither), and the same with a
 // `w2-` prefix for two workers, `redis-` for REDIS_URL (taken from the environment's TEST_REDIS_URL).
@@ -21,8 +21,11 @@ const CONNECTIONS = 50;
 const URL_PATH = '/api/models?page=1';
 const HEADERS = { 'accept-encoding': 'br' };
 const TICKS_PER_S = 100;
-/** Another build to measure (a copy of a base commit's bin/ and dist/, say): APP_DIR=/path. */
-const APP_DIR = process.env.APP_DIR ?? '.';
+/**
+ * The builds to compare, each a directory with bin/ and dist/ (a copy of a base commit's, say), measured one
+ * after the other right after the same ceiling: APPS=base=/tmp/base,new=. (default: this tree).
+ */
+const APPS = (process.env.APPS ?? 'this=.').split(',').map((entry) => entry.split('='));
 /** Every client address is counted (the allowlist off) against a budget no run can spend. */
 const UNSPENDABLE = '9999999/1h';
 
@@ -99,12 +102,12 @@ async function load(url, child) {
   return { rps: Math.round(requests / SECONDS), p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuUs: Math.round((ticks * 1e6) / TICKS_PER_S / requests) };
 }
 
-async function measure(env) {
+async function measure(env, appDir = '.') {
   const port = await freePort();
   const log = openSync(`/tmp/measure-hit-path-${process.pid}.log`, 'a');
   const child = env === null
     ? spawn(process.execPath, ['bench/ceiling-server.js'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', log, log, 'ipc'] })
-    : spawn(process.execPath, [`${APP_DIR}/bin/gadizone.js`, 'serve'], { env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', log, log] });
+    : spawn(process.execPath, [`${appDir}/bin/gadizone.js`, 'serve'], { env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', log, log] });
   try {
     const url = `http://127.0.0.1:${port}${env === null ? '/' : URL_PATH}`;
     await waitFor(url, child);
@@ -118,11 +121,13 @@ async function measure(env) {
 }
 
 const wanted = process.argv.slice(3).length > 0 ? process.argv.slice(3) : Object.keys(CONFIGURATIONS);
-console.log(`| configuration | req/s | ceiling req/s | ratio | p99 ms | server CPU µs/req | ceiling CPU µs/req | non-2xx |`);
-console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
+console.log(`| configuration | build | req/s | ceiling req/s | ratio | p99 ms | server CPU µs/req | ceiling CPU µs/req | non-2xx |`);
+console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|`);
 for (const name of wanted) {
   if (!(name in CONFIGURATIONS)) throw new Error(`unknown configuration ${name}: ${Object.keys(CONFIGURATIONS).join(', ')}`);
   const ceiling = await measure(null);
-  const row = name === 'ceiling' ? ceiling : await measure(CONFIGURATIONS[name]);
-  console.log(`| ${name} | ${row.rps} | ${ceiling.rps} | ${(row.rps / ceiling.rps).toFixed(2)} | ${row.p99} | ${row.cpuUs} | ${ceiling.cpuUs} | ${row.non2xx + row.errors} |`);
+  for (const [build, dir] of name === 'ceiling' ? [['-', '.']] : APPS) {
+    const row = name === 'ceiling' ? ceiling : await measure(CONFIGURATIONS[name], dir);
+    console.log(`| ${name} | ${build} | ${row.rps} | ${ceiling.rps} | ${(row.rps / ceiling.rps).toFixed(2)} | ${row.p99} | ${row.cpuUs} | ${ceiling.cpuUs} | ${row.non2xx + row.errors} |`);
+  }
 }
