@@ -43,7 +43,7 @@ import { metricsPlugin } from './platform/monitoring/metrics-plugin.js';
 import { refuseUnstorableInput } from './platform/storable-input.js';
 import { loadSheddingPlugin } from './platform/load-shedding.js';
 import { requestId } from './platform/request-id.js';
-import { lazyChildLogger, loggerOptions, registerAccessLog } from './platform/logger.js';
+import { flushLog, lazyChildLogger, loggerOptions, registerAccessLog } from './platform/logger.js';
 import { pageDataPlugin } from './web/page-data-plugin.js';
 import { webPlugin } from './web/web-plugin.js';
 
@@ -107,7 +107,11 @@ export async function buildApp({ config, mailer, consumeJobs, logger = true, log
   app.decorate('config', config);
   app.decorate('mailer', mailer ?? createMailer(config.mail, app.log));
   registerErrorHandling(app);
-  if (logger) registerAccessLog(app, config.accessLog);
+  if (logger) {
+    registerAccessLog(app, config.accessLog);
+    // The buffered destination's last lines are written at close, not left to the process's exit.
+    app.addHook('onClose', async () => flushLog(app));
+  }
   // JSON only: any other body type is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
   refuseUnstorableInput(app);

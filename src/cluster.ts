@@ -67,7 +67,7 @@ export function surviveClosedChannel(worker: Worker, log: Pick<Logger, 'warn'>):
 export async function runPrimary(config: Config, workerCount: number): Promise<void> {
   const destination = logDestination(config);
   const logOptions = { level: config.logLevel, base: { pid: process.pid, role: 'primary' } };
-  const log = destination ? pino(logOptions, destination) : pino(logOptions);
+  const log = pino(logOptions, destination);
   const database = await prepareDatabase(config, (line) => log.info(line));
   const { jwtSecret } = await withSecrets(config);
   // Without Redis, the workers' rate-limit counters live here, exact for the whole host.

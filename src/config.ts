@@ -88,6 +88,12 @@ export interface RateLimitConfig {
   readonly events: RateLimitRule;
   /** Client addresses or CIDR ranges never limited (monitoring, your own load tests). Default none. */
   readonly allowlist: readonly string[];
+  /**
+   * How often each process reports the public tier's counts to the shared counters (Redis, or the cluster
+   * primary), in ms: a client may pass its budget by a tenth of it per other process. 0 = on every request
+   * (exact, one round trip each). Default 100.
+   */
+  readonly syncMs: number;
 }
 
 /** An S3-compatible bucket that every backup is also uploaded to (BACKUP_S3_*). */
@@ -501,6 +507,7 @@ export function loadConfig(env: Env = process.env): Config {
     leadsPhone: read.rate('RATE_LIMIT_LEADS_PHONE', { points: 5, durationS: 86_400 }),
     events: read.rate('RATE_LIMIT_EVENTS', { points: 600, durationS: 600 }),
     allowlist: Object.freeze(read.list('RATE_LIMIT_ALLOWLIST')),
+    syncMs: read.int('RATE_LIMIT_SYNC_MS', 100, 0, 60_000),
   };
   const jwtSecret = read.secret('JWT_SECRET', databaseUrl === null);
   const corsOrigins = read.list('CORS_ORIGINS');

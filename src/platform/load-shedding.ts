@@ -46,12 +46,17 @@ export const loadSheddingPlugin = fp<{ config: Config }>(
     if (maxLagMs === 0) return;
     const sampler = createLagSampler(config.overloadSampleIntervalMs);
     app.addHook('onClose', async () => sampler.stop());
-    app.addHook('onRequest', async (request, reply) => {
+    // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
+    app.addHook('onRequest', (request, reply, done) => {
       const lagMs = sampler.lagMs();
-      if (lagMs <= maxLagMs || !app.server.listening || EXEMPT.has(request.routeOptions.url ?? '')) return;
+      if (lagMs <= maxLagMs || !app.server.listening || EXEMPT.has(request.routeOptions.url ?? '')) {
+        done();
+        return;
+      }
       request.log.warn({ lagMs: Math.round(lagMs) }, 'overloaded: shedding request');
       reply.header('retry-after', String(RETRY_AFTER_S));
-      return sendError(reply, new AppError('OVERLOADED', `the server is overloaded; retry in ${RETRY_AFTER_S} s`));
+      // Answered here: done() is not called, so the request goes no further.
+      sendError(reply, new AppError('OVERLOADED', `the server is overloaded; retry in ${RETRY_AFTER_S} s`));
     });
   },
   { name: 'load-shedding' },

@@ -4,12 +4,21 @@
  * (request id, method, route, status, duration) written by an onResponse hook, and per-request child
  * loggers created only when a request actually logs something.
  *
+ * Why JSON lines are buffered: a write per line was a system call per request. Lines are written in blocks
+ * of LOG_BUFFER_BYTES, and at least every LOG_FLUSH_MS; the app's close and the process's exit (pino's exit
+ * hook, also on process.exit and an uncaught error) write what is left, so a graceful stop loses no line. A
+ * process killed outright (SIGKILL, out of memory) loses at most the last LOG_FLUSH_MS of lines.
+ *
+ * Why the access line is written by hand: it has a fixed shape in which no field is one redaction covers,
+ * and pino's generic path (redaction, serialising each value) cost more than a cached answer. It is the
+ * line pino would write (same level, time and bindings; test/monitoring/logs.test.ts holds the two equal).
+ *
  * Why lazy children: Fastify gives every request `logger.child({ reqId })`, and pino builds a child (its
  * bindings serialised, redaction and serializers carried over) whether or not anything is logged. Most
  * requests never log; those that do get the real child on their first line.
  */
-import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { Bindings, ChildLoggerOptions, DestinationStream, LevelWithSilentOrString, Logger } from 'pino';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type LevelWithSilentOrString, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config, LogFormat } from '../config.js';
 
@@ -19,13 +28,32 @@ export function resolveLogFormat(format: LogFormat, stdoutIsTerminal = process.s
   return stdoutIsTerminal ? 'pretty' : 'json';
 }
 
+/** JSON lines are written to standard output in blocks of at least this many bytes… */
+const LOG_BUFFER_BYTES = 4096;
+/** …or of what has come in this long, whichever is first. */
+const LOG_FLUSH_MS = 1_000;
+
 /**
- * Where log lines go: pino's own JSON writer to standard output (undefined), or, for people, pino-pretty
+ * Where log lines go: standard output through pino's buffered JSON writer, or, for people, pino-pretty
  * writing synchronously to standard output (a terminal's lines are few, and none is lost at exit).
  */
-export function logDestination(config: Pick<Config, 'logFormat'>): DestinationStream | undefined {
-  if (resolveLogFormat(config.logFormat) === 'json') return undefined;
-  return pinoPretty({ destination: 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' });
+export function logDestination(config: Pick<Config, 'logFormat'>): DestinationStream {
+  if (resolveLogFormat(config.logFormat) === 'pretty') return pinoPretty({ destination: 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' });
+  const stream = pino.destination({ dest: 1, minLength: LOG_BUFFER_BYTES, sync: false });
+  const timer = setInterval(() => stream.flush(), LOG_FLUSH_MS);
+  timer.unref();
+  stream.once('close', () => clearInterval(timer));
+  return stream;
+}
+
+/** pino's own fields that the access line needs: its destination and its bindings, serialised. */
+const internal = (logger: FastifyBaseLogger, name: 'streamSym' | 'chindingsSym'): unknown => (logger as unknown as Record<symbol, unknown>)[pino.symbols[name]];
+
+/** Writes out what the app's log destination holds (at close: the lines of the last requests). */
+export function flushLog(app: FastifyInstance): void {
+  const stream = internal(app.log, 'streamSym') as { flushSync?: () => void; fd?: number } | undefined;
+  // A buffered file destination (ours) can be flushed; a test's stream or a terminal's writes as it goes.
+  if (typeof stream?.flushSync === 'function' && (stream.fd ?? -1) >= 0) stream.flushSync();
 }
 
 /** Fastify's logger options: level, destination (`stream`, given by tests, else logDestination) and redaction. */
@@ -112,20 +140,24 @@ export const redactUrlSecrets = (text: string): string => text.replace(SECRET_PA
  */
 export function registerAccessLog(app: FastifyInstance, mode: Config['accessLog']): void {
   if (mode === 'none') return;
+  const logger = app.log as Logger;
+  const stream = internal(logger, 'streamSym') as DestinationStream;
   app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
-    if (mode === 'all' || status >= 400) {
-      const line = {
-        reqId: request.id,
-        method: request.method,
-        url: redactUrlSecrets(request.url),
-        route: request.routeOptions.url,
-        status,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      };
-      if (status >= 500) app.log.warn(line, 'request');
-      else app.log.info(line, 'request');
+    const level = status >= 500 ? 'warn' : 'info';
+    if ((mode === 'all' || status >= 400) && logger.isLevelEnabled(level)) {
+      stream.write(accessLine(logger, level, request, status, Math.round(reply.elapsedTime * 10) / 10));
     }
     done();
   });
+}
+
+/** The access line as pino writes `logger[level]({ reqId, method, url, route, status, ms }, 'request')`. */
+export function accessLine(logger: Logger, level: 'info' | 'warn', request: Pick<FastifyRequest, 'id' | 'method' | 'url' | 'routeOptions'>, status: number, ms: number): string {
+  const route = request.routeOptions.url;
+  return (
+    `{"level":${logger.levels.values[level]},"time":${Date.now()}${internal(logger, 'chindingsSym') as string}` +
+    `,"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"url":${JSON.stringify(redactUrlSecrets(request.url))}` +
+    `${route === undefined ? '' : `,"route":${JSON.stringify(route)}`},"status":${status},"ms":${ms},"msg":"request"}\n`
+  );
 }

@@ -204,3 +204,30 @@ describe('grace on a database outage', () => {
     }
   });
 });
+
+describe('what other processes publish', () => {
+  const url = '/api/models/hyundai-creta';
+  const key = 'models.one/slug=hyundai-creta';
+  const memoryHits = () => t.app.cache.stats().routes['models.one']?.memory ?? 0;
+  /** True when the next request is answered from this process's final bytes. */
+  const fromMemory = async () => {
+    const before = memoryHits();
+    expect((await get(url)).statusCode).toBe(200);
+    return memoryHits() === before + 1;
+  };
+
+  it("keeps this process's entry when another process fills the key, and drops it when the key is deleted", async () => {
+    await get(url);
+    expect(await fromMemory()).toBe(true);
+    // Another process filled the same key (its own miss): no data changed, so nothing is reloaded here.
+    t.app.cache.onRemoteChange('set', [key]);
+    expect(await fromMemory()).toBe(true);
+    // Deleted elsewhere: dropped here too.
+    t.app.cache.onRemoteChange('delete', [key]);
+    expect(await fromMemory()).toBe(false);
+    expect(await fromMemory()).toBe(true);
+    // A tag invalidated elsewhere (its time recorded under bentocache's tag prefix): dropped as well.
+    t.app.cache.onRemoteChange('set', [`___bc:t:${modelChanged('hyundai-creta', 'hyundai')[0]}`]);
+    expect(await fromMemory()).toBe(false);
+  });
+});

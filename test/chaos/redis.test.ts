@@ -98,6 +98,8 @@ describe.runIf(inject('engine') === 'embedded')('Redis stopped during load', () 
         async () => {
           address += 1;
           await send(agent, server.port, { path: '/api/brands', headers: { 'x-forwarded-for': `198.51.101.${address}` } });
+          // The public tier reports its counts every RATE_LIMIT_SYNC_MS (100 ms by default).
+          await new Promise((r) => setTimeout(r, 300));
           return (await probe.get(`${prefix}:rl:public:198.51.101.${address}`)) === '1';
         },
         20_000,

@@ -60,6 +60,15 @@ describe('LOG_FORMAT', () => {
     expectPretty(await probe({ LOG_FORMAT: 'pretty' }, false));
   });
 
+  it('loses no JSON line when the process exits right after them (lines are written in blocks)', async () => {
+    const REQUESTS = 2_000;
+    const lines = (await probe({ PROBE_REQUESTS: String(REQUESTS), ACCESS_LOG: 'all' }, false)).split('\n').filter(Boolean);
+    const urls = lines.map((line) => (JSON.parse(line) as { url: string }).url);
+    expect(urls).toHaveLength(REQUESTS);
+    expect(new Set(urls).size).toBe(REQUESTS);
+    expect(urls.at(-1)).toBe(`/probe?n=${REQUESTS - 1}`);
+  });
+
   it.skipIf(!hasScript)('logs readable lines on a terminal, and JSON there when LOG_FORMAT=json', async () => {
     expectPretty(await probe({}, true));
     expectJson(await probe({ LOG_FORMAT: 'json' }, true));

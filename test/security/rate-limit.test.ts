@@ -246,16 +246,48 @@ describe('rate-limit settings', () => {
 });
 
 describe.skipIf(!redisUrl)('counters in Redis', () => {
-  it('shares one exact budget between two instances', async () => {
+  it('shares one exact budget between two instances when the public tier is not batched (RATE_LIMIT_SYNC_MS=0)', async () => {
     const BUDGET = 25;
     const REQUESTS = 40;
-    const config = { redisUrl: redisUrl!, redisPrefix: uniqueRedisPrefix(), rateLimits: limits({ public: { points: BUDGET, durationS: 60 } }) };
+    const config = { redisUrl: redisUrl!, redisPrefix: uniqueRedisPrefix(), rateLimits: { ...limits({ public: { points: BUDGET, durationS: 60 } }), syncMs: 0 } };
     const a = await appWith(config);
     const b = await appWith(config);
     const responses = await Promise.all(Array.from({ length: REQUESTS }, (_, n) => get(n % 2 === 0 ? a : b)));
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 200)).toHaveLength(BUDGET);
     expect(statuses.filter((s) => s === 429)).toHaveLength(REQUESTS - BUDGET);
+  });
+
+  it('shares one budget between instances in batches: at most a tenth of it over per other instance', async () => {
+    const BUDGET = 60;
+    const REQUESTS = 120;
+    const prefix = uniqueRedisPrefix();
+    const config = { redisUrl: redisUrl!, redisPrefix: prefix, rateLimits: limits({ public: { points: BUDGET, durationS: 60 } }) };
+    const a = await appWith(config);
+    const b = await appWith(config);
+    // Bursts of concurrent requests spread over both instances, as a client behind a balancer sends them.
+    const statuses: number[] = [];
+    for (let burst = 0; burst < REQUESTS / 8; burst += 1) {
+      const responses = await Promise.all(Array.from({ length: 8 }, (_, n) => get((burst + n) % 3 === 0 ? a : b, {}, '198.51.100.80')));
+      statuses.push(...responses.map((r) => r.statusCode));
+    }
+    const passed = statuses.filter((s) => s === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(BUDGET);
+    expect(passed).toBeLessThanOrEqual(BUDGET + BUDGET / 10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(REQUESTS - passed);
+    // Every admitted request reaches Redis within RATE_LIMIT_SYNC_MS; a third instance that has not seen the client
+    // admits at most its batch (a tenth) before asking Redis, then refuses.
+    const counters = new Redis(redisUrl!);
+    try {
+      await expect.poll(async () => Number(await counters.get(`${prefix}:rl:public:198.51.100.80`)), { timeout: 2_000 }).toBeGreaterThanOrEqual(passed);
+    } finally {
+      counters.disconnect();
+    }
+    const c = await appWith(config);
+    const third: number[] = [];
+    for (let n = 0; n < BUDGET / 10 + 2; n += 1) third.push((await get(c, {}, '198.51.100.80')).statusCode);
+    expect(third.filter((s) => s === 200).length).toBeLessThanOrEqual(BUDGET / 10);
+    expect(third.slice(-2)).toEqual([429, 429]);
   });
 
   it('shares the login budget too: attempts on one instance count on the other', async () => {

@@ -276,6 +276,10 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
      * have missed the write when Redis faltered; the time we received it is never earlier than the write.
      */
     onRemoteChange(type: string, keys: string[]): void {
+      // Another process filling a key changes no data: what changes data arrives as a tag invalidation first
+      // (in order, from the same publisher). Dropping our entry on its fill made two processes without
+      // Redis reload one key in turn forever, each fill evicting the other's (a fifth of hits were loads).
+      if (!isInvalidation(type, keys)) return;
       epoch += 1;
       if (type === 'clear') {
         notify({ clear: true });
@@ -286,7 +290,7 @@ export function createResponseCache({ bento, hot, stats, config, missBudget, enc
       if (tags.length > 0) notify({ tags });
       for (const key of keys) {
         if (!key.startsWith(TAG_KEY_PREFIX)) {
-          hot.deleteKey(key);
+          if (type !== 'set') hot.deleteKey(key);
           continue;
         }
         hot.deleteTags([key.slice(TAG_KEY_PREFIX.length)]);

@@ -4,11 +4,14 @@
  *     in-memory insurance limiter (per process) takes over, so limits still hold, per process;
  *   - cluster workers without Redis: counters kept by the cluster primary over IPC (exact on the host);
  *   - one process: in-memory counters.
+ * The tier every public API request spends is counted in each process and reconciled with these in batches
+ * (batched-limiter.ts): one round trip per key per RATE_LIMIT_SYNC_MS instead of one per request.
  */
 import cluster from 'node:cluster';
 import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitRule } from '../../config.js';
 import type { RedisClient } from '../redis.js';
+import { createBatchedLimiter, type BatchedLimiter } from './batched-limiter.js';
 
 /** A worker's request to the primary's counters fails after this long (then the insurance limiter decides). */
 const CLUSTER_TIMEOUT_MS = 1_000;
@@ -16,11 +19,27 @@ const CLUSTER_TIMEOUT_MS = 1_000;
 export interface LimiterStore {
   /** A limiter named `name` (unique per store: it is the counters' key prefix). */
   limiter(name: string, rule: RateLimitRule, options?: { blockDurationS?: number }): RateLimiterAbstract;
+  /** The limiter `name` counted here and reconciled with the shared counters every `syncMs` (0: every request). */
+  batched(name: string, rule: RateLimitRule, syncMs: number, onError: (error: unknown) => void): BatchedLimiter;
+  /** Pushes what the batched limiters hold and stops their timers. */
+  close(): Promise<void>;
 }
 
 export function createLimiterStore(redis: RedisClient | null, prefix: string): LimiterStore {
   const made = new Map<string, RateLimiterAbstract>();
+  const batched = new Map<string, BatchedLimiter>();
   return {
+    batched(name, rule, syncMs, onError) {
+      let limiter = batched.get(name);
+      if (limiter === undefined) {
+        limiter = createBatchedLimiter(this.limiter(name, rule), rule, { syncMs, onError });
+        batched.set(name, limiter);
+      }
+      return limiter;
+    },
+    async close() {
+      await Promise.all([...batched.values()].map((limiter) => limiter.close()));
+    },
     limiter(name, rule, options = {}) {
       const existing = made.get(name);
       if (existing) return existing;
