@@ -126,11 +126,9 @@ export interface ChangedRows {
   /** Models whose variants changed: the model's derived columns (price range, fuels…) follow. */
   modelsOfVariants: string[];
   variants: string[];
-  /** A model or variant list was named: some change touched the lists. */
-  lists: boolean;
 }
 
-const PREFIXES: [string, Exclude<keyof ChangedRows, 'lists'>][] = [
+const PREFIXES: [string, keyof ChangedRows][] = [
   [tag.brand(''), 'brands'],
   [tag.modelVariants(''), 'modelsOfVariants'],
   [tag.model(''), 'models'],
@@ -138,9 +136,8 @@ const PREFIXES: [string, Exclude<keyof ChangedRows, 'lists'>][] = [
 ];
 
 export function changedRows(tags: readonly string[]): ChangedRows {
-  const changed: ChangedRows = { brands: [], models: [], modelsOfVariants: [], variants: [], lists: false };
+  const changed: ChangedRows = { brands: [], models: [], modelsOfVariants: [], variants: [] };
   for (const name of tags) {
-    if (name === LIST.models || name === LIST.variants) changed.lists = true;
     const match = PREFIXES.find(([prefix]) => name.startsWith(prefix));
     if (match) changed[match[1]].push(name.slice(match[0].length));
   }

@@ -7,8 +7,8 @@
  * Kept current by the cache's own change events (a write's tags, on this process or from the bus), the
  * moment they arrive: the read model stops answering (PostgreSQL answers meanwhile), re-reads the rows the
  * tags name from the primary, applies each unless it already holds a newer version of it (change_seq,
- * migration 0011: a slow re-read must not undo a later one), and answers again. A list tag without rows,
- * or a clear, is a full reload. A periodic check compares the live rows' count and change_seq sum with
+ * migration 0011: a slow re-read must not undo a later one), and answers again. A clear (a bulk import) is
+ * a full reload; a tag naming no catalogue row (a list's, an article's) changes nothing here. A periodic check compares the live rows' count and change_seq sum with
  * PostgreSQL's; two mismatches in a row (not a change still in flight) mean an event was lost: full reload.
  *
  * Lists are answered only when the order of text agrees: PostgreSQL sorts names by the database's
@@ -58,11 +58,17 @@ function loadText(def: EntityDef): string {
   return `SELECT ${def.source.columns}, ${extras} FROM ${def.source.from} WHERE t.deleted_at IS NULL AND t.id > $1 AND t.id <= $2`;
 }
 
+/**
+ * The rows a change names, live or deleted: by slug, and (for a brand's rename) the brand's live rows. Each
+ * part is its own index scan, joined by UNION; one WHERE with ORs would read the whole table.
+ */
 const MODEL_REREAD = `SELECT ${MODELS.source.columns}, ${extras} FROM ${MODELS.source.from}
-  WHERE t.slug = ANY($1::text[]) OR t.brand_id IN (SELECT id FROM brands WHERE slug = ANY($2::text[]))`;
+  WHERE t.id IN (SELECT id FROM models WHERE slug = ANY($1::text[])
+    UNION SELECT id FROM models WHERE brand_id IN (SELECT id FROM brands WHERE slug = ANY($2::text[])) AND deleted_at IS NULL)`;
 const VARIANT_REREAD = `SELECT ${VARIANTS.source.columns}, ${extras} FROM ${VARIANTS.source.from}
-  WHERE t.slug = ANY($1::text[]) OR t.model_id IN (SELECT id FROM models WHERE slug = ANY($2::text[]))
-     OR t.brand_id IN (SELECT id FROM brands WHERE slug = ANY($3::text[]))`;
+  WHERE t.id IN (SELECT id FROM variants WHERE slug = ANY($1::text[])
+    UNION SELECT id FROM variants WHERE model_id IN (SELECT id FROM models WHERE slug = ANY($2::text[]))
+    UNION SELECT id FROM variants WHERE brand_id IN (SELECT id FROM brands WHERE slug = ANY($3::text[])) AND deleted_at IS NULL)`;
 const DRIFT = `SELECT
   (SELECT count(*) FROM models WHERE deleted_at IS NULL) AS "models",
   (SELECT coalesce(sum(change_seq), 0) FROM models WHERE deleted_at IS NULL) AS "modelSeqs",
@@ -160,10 +166,10 @@ export class CatalogueReadModel {
     if ('clear' in change) {
       this.pending.reload = true;
     } else {
+      // List tags alone say nothing to re-read: a write names its rows too (the bus delivers each tag as a
+      // message of its own, so a list tag often arrives after them), and what no tag names, the drift check finds.
       const rows: ChangedRows = changedRows(change.tags);
-      const named = rows.brands.length + rows.models.length + rows.modelsOfVariants.length + rows.variants.length;
-      if (named === 0 && !rows.lists) return;
-      if (named === 0) this.pending.reload = true;
+      if (rows.brands.length + rows.models.length + rows.modelsOfVariants.length + rows.variants.length === 0) return;
       for (const slug of rows.brands) this.pending.brands.add(slug);
       for (const slug of rows.models) this.pending.models.add(slug);
       for (const slug of rows.modelsOfVariants) this.pending.modelRows.add(slug);
@@ -175,9 +181,13 @@ export class CatalogueReadModel {
 
   private kick(): void {
     if (this.running || this.state === 'stopped') return;
-    this.running = this.drain().finally(() => {
-      this.running = null;
-    });
+    // One write arrives as several bus messages (a message per tag) read in the same turn of the event
+    // loop: starting after it gathers them into one re-read instead of one round trip each.
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   private async drain(): Promise<void> {
