@@ -44,8 +44,11 @@ export interface EntityDef {
   spec: TableSpec;
   /** The equality filter behind each CatalogueFilters parameter and facet of that name. */
   equality: Record<EqualityName, ValuesOf>;
-  /** The price range filters: the column they compare, in the order of the sort named `price`. */
-  price: { field: string; pricedField: string | null };
+  /**
+   * The price range filters read the order of the sort named `price`; `pricedField`, when set, is null for
+   * rows without a price (which that order puts last), left out by priceMin.
+   */
+  price: { pricedField: string | null };
   /** The registry's minimum filters (`safetyMin`): the field, and whether it is on the model. */
   minimums: { param: string; key: string; onModel: boolean }[];
 }
@@ -111,7 +114,7 @@ export const MODELS: EntityDef = {
   spec: { columns: MODEL_COLUMNS, rowKeys: ['id', ...Object.keys(MODEL_COLUMNS)], equality: MODEL_EQUALITY, sorts: MODEL_LIST_SOURCE.sorts },
   equality: MODEL_EQUALITY,
   // Unpriced models sort last (price_sort_asc 2^31-1): priceMax leaves them out by itself, priceMin by this.
-  price: { field: 'priceSortAsc', pricedField: 'priceMinInr' },
+  price: { pricedField: 'priceMinInr' },
   minimums: [...filtersOf(MODEL_FIELDS, true), ...filtersOf(VARIANT_FIELDS, false)],
 };
 
@@ -120,7 +123,7 @@ export const VARIANTS: EntityDef = {
   source: VARIANT_LIST_SOURCE,
   spec: { columns: VARIANT_COLUMNS, rowKeys: ['id', ...Object.keys(VARIANT_COLUMNS)], equality: VARIANT_EQUALITY, sorts: VARIANT_LIST_SOURCE.sorts },
   equality: VARIANT_EQUALITY,
-  price: { field: 'priceInr', pricedField: null },
+  price: { pricedField: null },
   minimums: [...filtersOf(MODEL_FIELDS, true), ...filtersOf(VARIANT_FIELDS, false)],
 };
 

@@ -44,7 +44,7 @@ export class ListView {
       const [key, id] = decodeCursor(filters.cursor, filters.sort, spec);
       position = order.positionAfter(key, id);
     }
-    const matching = this.matching(filters);
+    const matching = this.combine(this.filterSets(filters), []);
     const total = matching.count();
     const rows: Row[] = [];
     const slots = order.order;
@@ -112,11 +112,6 @@ export class ListView {
     const size = set.count();
     this.sizes.set(set, { version, size });
     return size;
-  }
-
-  /** The live slots that `filters` keep. */
-  matching(filters: CatalogueFilters): BitSet {
-    return this.combine(this.filterSets(filters), []);
   }
 
   /** The live slots every filter set keeps, but those of the parameters in `except`. */

@@ -370,14 +370,14 @@ export class Table {
    * Applies a row read from PostgreSQL, unless the table holds a newer version of it (a re-read that
    * overtook a later one). Returns whether it changed anything.
    */
-  apply(source: SourceRow, rebuilding = false): boolean {
+  apply(source: SourceRow): boolean {
     let slot = this.slotById.get(source.id);
     if (slot !== undefined && this.seqs[slot]! >= source.changeSeq) return false;
     if (slot === undefined) {
       if (source.deleted) return false;
       slot = this.allocate(source.id);
     } else if (this.live.has(slot)) {
-      this.unindex(slot, rebuilding);
+      this.unindex(slot);
     }
     this.version += 1;
     this.seqs[slot] = source.changeSeq;
@@ -391,19 +391,19 @@ export class Table {
     this.seqSum += source.changeSeq;
     const reader = this.reader(slot);
     for (const index of this.equality.values()) index.add(slot, reader);
-    if (!rebuilding) for (const sort of this.sorts.values()) sort.insert(slot);
+    for (const sort of this.sorts.values()) sort.insert(slot);
     return true;
   }
 
-  /** After a full load applied with `rebuilding`: sorts every order at once. */
+  /** After a full load (loadRows): sorts every order at once. */
   finishRebuild(): void {
     for (const sort of this.sorts.values()) sort.rebuild();
   }
 
-  private unindex(slot: number, rebuilding: boolean): void {
+  private unindex(slot: number): void {
     const reader = this.reader(slot);
     for (const index of this.equality.values()) index.remove(slot, reader);
-    if (!rebuilding) for (const sort of this.sorts.values()) sort.remove(slot);
+    for (const sort of this.sorts.values()) sort.remove(slot);
     this.live.delete(slot);
     this.liveCount -= 1;
     this.seqSum -= this.seqs[slot]!;
