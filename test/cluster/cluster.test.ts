@@ -50,9 +50,9 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 
 describe.runIf(inject('engine') === 'embedded')('the cluster primary', () => {
   /** Runs the fixture primary with the guard; its output (`unguarded` shows the crash by hand). */
-  const runFixture = () =>
+  const runFixture = (holdMs: number) =>
     new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/cluster/fixtures/closed-channel-primary.ts', 'guarded'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/cluster/fixtures/closed-channel-primary.ts', 'guarded', String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -61,17 +61,18 @@ describe.runIf(inject('engine') === 'embedded')('the cluster primary', () => {
 
   it('survives relaying a message to a worker that has just died (EPIPE on a closed channel)', async () => {
     // Without the guard the same sequence takes the primary, and so every worker, down (seen in CI).
-    // The race is forced by the fixture but the kernel may still order it the other way: try until the
-    // send actually failed, and require the primary alive every time.
+    // The race is forced by the fixture but the kernel may still order it the other way, or a loaded
+    // machine may not run the workers within the fixture's holds: try until the send actually failed,
+    // holding longer each time, and require the primary alive every time.
     let hitClosedChannel = false;
-    for (let attempt = 0; attempt < 5 && !hitClosedChannel; attempt += 1) {
-      const { output } = await runFixture();
+    for (let attempt = 0; attempt < 6 && !hitClosedChannel; attempt += 1) {
+      const { output } = await runFixture(300 * 2 ** Math.min(attempt, 3));
       expect(output).toContain('alive');
       expect(output).not.toContain('Unhandled');
       hitClosedChannel = output.includes('message to a worker lost: its channel closed');
     }
     expect(hitClosedChannel, 'the fixture never reproduced a send on a closed channel').toBe(true);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe.runIf(inject('engine') === 'embedded')('gadizone serve --workers 2', () => {
