@@ -3,7 +3,7 @@ import { project } from '../../lib/pagination.js';
 import { fieldsIn, MODEL_FIELDS, pickFields, type KeysIn } from '../fields/index.js';
 import type { CatalogueFilters } from '../filters.js';
 import type { VariantDetailRow, VariantRepository } from '../variants/repository.js';
-import { parseFacets } from '../facets.js';
+import { readList } from '../list-answer.js';
 import type { CatalogueReadModel } from '../read-model/read-model.js';
 import { toModelSummary, type ModelRepository, type ModelRow } from './repository.js';
 import { keySpecRanges } from './key-specs.js';
@@ -18,10 +18,7 @@ export function createModelService(models: ModelRepository, variants: VariantRep
   return {
     /** A page of models, from the read model when it is ready, else from PostgreSQL; with facet counts when asked. */
     async list(filters: CatalogueFilters & { fields?: string; facets?: string }) {
-      const names = parseFacets(filters.facets);
-      const inMemory = readModel?.answers(filters) === true;
-      const { rows, pagination } = inMemory ? readModel!.listModels<ModelRow>(filters) : await models.list(filters);
-      const facets = names.length === 0 ? undefined : inMemory ? readModel!.facets('models', filters, names) : await models.facets(filters, names);
+      const { rows, pagination, facets } = await readList<ModelRow>('models', readModel, models, filters);
       return { data: project(rows.map(toModelSummary), filters.fields), pagination, ...(facets === undefined ? {} : { facets }) };
     },
 

@@ -94,19 +94,6 @@ export class BitSet {
     return total;
   }
 
-  /** |this ∩ other| without building the intersection (a facet's count). */
-  countAnd(other: BitSet): number {
-    let total = 0;
-    const a = this.words;
-    const b = other.words;
-    const shared = Math.min(a.length, b.length);
-    for (let i = 0; i < shared; i++) {
-      const w = a[i]! & b[i]!;
-      if (w !== 0) total += popcount(w);
-    }
-    return total;
-  }
-
   /** The lowest slot in the set, or -1 when it is empty. */
   first(): number {
     const a = this.words;

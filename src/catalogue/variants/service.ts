@@ -2,7 +2,7 @@ import { notFound } from '../../errors.js';
 import { project } from '../../lib/pagination.js';
 import { fieldsIn, pickFields, VARIANT_FIELDS, type KeysIn } from '../fields/index.js';
 import type { CatalogueFilters } from '../filters.js';
-import { parseFacets } from '../facets.js';
+import { readList } from '../list-answer.js';
 import type { CatalogueReadModel } from '../read-model/read-model.js';
 import { toVariantSummary, type VariantDetailRow, type VariantRepository, type VariantRow } from './repository.js';
 import type { VariantDetail } from './schemas.js';
@@ -27,10 +27,7 @@ export function createVariantService(variants: VariantRepository, readModel: Cat
   return {
     /** A page of variants, from the read model when it is ready, else from PostgreSQL; with facet counts when asked. */
     async list(filters: CatalogueFilters & { fields?: string; facets?: string }) {
-      const names = parseFacets(filters.facets);
-      const inMemory = readModel?.answers(filters) === true;
-      const { rows, pagination } = inMemory ? readModel!.listVariants<VariantRow>(filters) : await variants.list(filters);
-      const facets = names.length === 0 ? undefined : inMemory ? readModel!.facets('variants', filters, names) : await variants.facets(filters, names);
+      const { rows, pagination, facets } = await readList<VariantRow>('variants', readModel, variants, filters);
       return { data: project(rows.map(toVariantSummary), filters.fields), pagination, ...(facets === undefined ? {} : { facets }) };
     },
 
